@@ -1,0 +1,1 @@
+"""pamphlet: statements to print-ready pamphlets and zines."""

@@ -1,0 +1,134 @@
+"""Run the pipeline for one manifest: select, render, impose, and write both PDFs atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pamphlet.errors import OutputError, RenderError, problems_error
+from pamphlet.layouts import FONTS, Layout, find_layout
+from pamphlet.manifest import Manifest, read_manifest
+from pamphlet.markdown import to_html
+from pamphlet.statements import Statement, read_library, select
+
+RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "yi", "ckb", "dv")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What one build wrote and what the summary tells the user."""
+
+    reader: Path
+    printed: Path
+    scheme: str
+    paper: str
+    pages: int
+    blanks: int
+    sheets: int
+    landscape: bool
+    scale: float
+    seconds: float
+    warnings: tuple[str, ...]
+
+
+def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResult:
+    """Build ``manifest_path`` into ``out_dir``/<stem>.pdf and <stem>-print.pdf.
+
+    With ``strict``, any rendering warning fails the build. Either both files are written
+    or neither is touched.
+    """
+    from pamphlet.impose import impose, page_count
+    from pamphlet.render import render_pdf
+    from pamphlet.schemes import plan
+
+    started = time.perf_counter()
+    manifest = read_manifest(manifest_path)
+    statements = select(read_library(manifest.library), manifest.statements, manifest.path)
+    layout = find_layout(manifest.layout, manifest.path.parent)
+    html = layout.render(context(manifest, layout, statements))
+    roots = (*layout.folders, FONTS, manifest.library)
+    pdf, warnings = render_pdf(html, layout.folders[0], roots)
+    if strict and warnings:
+        raise problems_error(RenderError, [f"{manifest.path}: warning (--strict): {w}" for w in warnings])
+    sheet_plan = plan(layout.scheme, page_count(pdf, str(manifest.path)))
+    imposed = impose(pdf, sheet_plan, manifest.paper, str(manifest.path))
+    reader = out_dir / f"{manifest.stem}.pdf"
+    printed = out_dir / f"{manifest.stem}-print.pdf"
+    write_atomically({reader: pdf, printed: imposed.pdf})
+    return BuildResult(
+        reader=reader,
+        printed=printed,
+        scheme=sheet_plan.scheme,
+        paper=manifest.paper,
+        pages=sheet_plan.pages,
+        blanks=sheet_plan.blanks,
+        sheets=len(sheet_plan.sheets),
+        landscape=imposed.landscape,
+        scale=imposed.scale,
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+    )
+
+
+def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...]) -> dict[str, Any]:
+    """Everything a layout template may use."""
+    width, height = layout.page_mm[manifest.paper]
+    when = manifest.edition or (_long_date(manifest.date) if manifest.date else None)
+    return {
+        "manifest": manifest,
+        "when": when,
+        "created": _created(),
+        "page": {"width": width, "height": height},
+        "fonts_css": (FONTS / "fonts.css").as_uri(),
+        "stylesheets": [p.as_uri() for p in layout.stylesheets],
+        "items": [
+            {
+                "statement": s,
+                "anchor": f"statement-{s.id}",
+                "body": to_html(s.body),
+                "direction": "rtl" if s.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
+            }
+            for s in statements
+        ],
+    }
+
+
+def _long_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _created() -> str | None:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each goes to a temp file beside it, is checked, then replaces it."""
+    from pamphlet.impose import page_count
+
+    temps: dict[Path, Path] = {}
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps[path] = Path(name)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            page_count(temps[path].read_bytes(), str(path))
+        for path, temp in temps.items():
+            os.replace(temp, path)
+    except OSError as err:
+        raise OutputError(f"{err.filename or next(iter(files))}: cannot write: {err.strerror or err}") from None
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)

@@ -1,0 +1,106 @@
+"""Layouts: find one by name, read its layout.yaml, and render its Jinja2 templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pamphlet.errors import LayoutError, problems_error
+from pamphlet.yamlfile import Fields, parse
+
+_HERE = Path(__file__).resolve().parent
+#: Built-in layouts and fonts: inside the installed package, or beside it in a source checkout.
+DATA_ROOT = _HERE if (_HERE / "layouts").is_dir() else _HERE.parent
+BUILTIN_LAYOUTS = DATA_ROOT / "layouts"
+FONTS = DATA_ROOT / "fonts"
+PAPERS = ("a4", "letter")
+TEMPLATE = "document.html.j2"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout folder, with the folders it extends, resolved into what rendering needs."""
+
+    name: str
+    folders: tuple[Path, ...]  # own folder first, then the layouts it extends
+    description: str
+    page_mm: dict[str, tuple[float, float]]  # paper -> (width, height) of one page
+    scheme: str
+
+    @property
+    def stylesheets(self) -> tuple[Path, ...]:
+        """Every style.css of the chain, the extended layout's first so its children override it."""
+        return tuple(f / "style.css" for f in reversed(self.folders) if (f / "style.css").is_file())
+
+    def render(self, context: dict[str, Any]) -> str:
+        """Render the layout's document template with ``context``; raise LayoutError on template bugs."""
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        try:
+            return env.get_template(TEMPLATE).render(context)
+        except jinja2.TemplateError as err:
+            where = f"{getattr(err, 'filename', None) or self.name}:{getattr(err, 'lineno', None) or 1}"
+            raise LayoutError(f"{where}: layout '{self.name}': {err.message or err}") from None
+
+
+def search_path(manifest_dir: Path | None) -> tuple[Path, ...]:
+    """Where layouts are looked for: the manifest's own ``layouts/`` folder, then the built-in ones."""
+    own = manifest_dir / "layouts" if manifest_dir else None
+    return (own, BUILTIN_LAYOUTS) if own and own.is_dir() else (BUILTIN_LAYOUTS,)
+
+
+def available(manifest_dir: Path | None = None) -> list[str]:
+    """Names of every layout the manifest can use."""
+    return sorted({p.name for root in search_path(manifest_dir) for p in root.iterdir() if _is_layout(p)})
+
+
+def _is_layout(folder: Path) -> bool:
+    return (folder / "layout.yaml").is_file()
+
+
+def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, ...] = ()) -> Layout:
+    """The layout called ``name``; raise LayoutError listing the available ones when unknown."""
+    roots = search_path(manifest_dir)
+    if _seen and name == _seen[-1]:
+        roots = roots[roots.index(BUILTIN_LAYOUTS) :] if BUILTIN_LAYOUTS in roots else roots
+    folder = next((r / name for r in roots if _is_layout(r / name)), None)
+    if folder is None:
+        raise LayoutError(f"unknown layout '{name}'; available: {', '.join(available(manifest_dir))}")
+    path = folder / "layout.yaml"
+    try:
+        fields = Fields(parse(path.read_text(encoding="utf-8"), path), path)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise LayoutError(str(err)) from None
+    fields.unknown(("description", "extends", "page", "imposition"))
+    parent_name = fields.text("extends")
+    if parent_name in _seen + (name,) and parent_name != name:
+        raise LayoutError(f"{path}:{fields.line('extends')}: extends: layouts extend each other in a circle")
+    parent = find_layout(parent_name, manifest_dir, _seen + (name,)) if parent_name else None
+    page_mm = dict(parent.page_mm) if parent else {}
+    pages = fields.mapping("page")
+    for paper in PAPERS:
+        size = pages.data.get(paper) if pages else None
+        if size is None:
+            continue
+        if isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and v > 0 for v in size):
+            page_mm[paper] = (float(size[0]), float(size[1]))
+        elif pages:
+            pages.problem(paper, f"expected [width, height] in millimetres, got {size!r}")
+    if not page_mm and not fields.problems:
+        fields.problem("page", "expected page sizes for a4 and letter paper in millimetres")
+    if fields.problems:
+        raise problems_error(LayoutError, fields.problems)
+    return Layout(
+        name=name,
+        folders=(folder, *(parent.folders if parent else ())),
+        description=fields.text("description") or (parent.description if parent else ""),
+        page_mm=page_mm,
+        scheme=fields.text("imposition") or (parent.scheme if parent else "saddle"),
+    )
