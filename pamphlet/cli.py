@@ -68,7 +68,7 @@ def list_statements(tag: str | None, library: Path | None) -> None:
         if tag is None or tag.lower() in s.tags
     ]
     header = ("id", "title", "organisation", "date", "tags", "words")
-    limits = (40, 48, 26, 10, 34, 6)
+    limits = (999, 48, 26, 10, 34, 6)  # ids are never clipped: users type them
     rows = [tuple(_clip(c, n) for c, n in zip(row, limits, strict=True)) for row in rows]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     for row in (header, *rows):

@@ -67,7 +67,7 @@ def impose(pdf: bytes, plan: SheetPlan, sheet: str, name: str) -> Imposed:
     portrait = (SHEETS_MM[sheet][0] * MM, SHEETS_MM[sheet][1] * MM)
     landscape = _fit(widest, (portrait[1], portrait[0]), plan) > _fit(widest, portrait, plan)
     sheet_w, sheet_h = (portrait[1], portrait[0]) if landscape else portrait
-    scale = min(1.0, _fit(widest, (sheet_w, sheet_h), plan))
+    scale = min(1.0, round(_fit(widest, (sheet_w, sheet_h), plan), 4))
     cell_w, cell_h = sheet_w / plan.across, sheet_h / plan.down
     writer = PdfWriter()
     forms: dict[int, IndirectObject] = {}

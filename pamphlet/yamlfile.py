@@ -21,19 +21,35 @@ class YamlMap(dict[str, Any]):
 
 
 class YamlList(list[Any]):
-    """A list read from YAML that remembers each item's line."""
+    """A list read from YAML that remembers each item's line and each scalar item's source text."""
 
     lines: list[int]
+    raw: list[str | None]
 
 
 class _Loader(yaml.SafeLoader):
+    def __init__(self, stream: str, first_line: int) -> None:
+        super().__init__(stream)
+        self.first_line = first_line
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError("while reading", None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # PyYAML's constructors trust their input: '!!bool maybe', '!!int x', 2023-13-01, 5000 digits
+            tag = node.tag.rsplit(":", 1)[-1]
+            problem = f"expected a valid {tag}, got {describe(node.value)}"
+            raise yaml.MarkedYAMLError(None, None, problem, node.start_mark) from None
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.MarkedYAMLError(None, None, f"expected a mapping, got {node.id}", node.start_mark)
         result = YamlMap()
         result.lines, result.raw = {}, {}
         for key_node, value_node in node.value:
@@ -41,8 +57,9 @@ class _Loader(yaml.SafeLoader):
             if not isinstance(key, str):
                 raise yaml.MarkedYAMLError(None, None, f"expected a key name, got {key!r}", key_node.start_mark)
             if key in result:
+                first = self.first_line - 1 + result.lines[key]
                 raise yaml.MarkedYAMLError(
-                    None, None, f"duplicate key '{key}' (first on line {result.lines[key]})", key_node.start_mark
+                    None, None, f"duplicate key '{key}' (first on line {first})", key_node.start_mark
                 )
             result[key] = self.construct_object(value_node, deep=True)
             result.lines[key] = key_node.start_mark.line + 1
@@ -50,10 +67,12 @@ class _Loader(yaml.SafeLoader):
                 result.raw[key] = value_node.value
         return result
 
-
     def construct_yaml_list(self, node: Any) -> YamlList:
+        if not isinstance(node, yaml.SequenceNode):
+            raise yaml.MarkedYAMLError(None, None, f"expected a list, got {node.id}", node.start_mark)
         result = YamlList(self.construct_object(child, deep=True) for child in node.value)
         result.lines = [child.start_mark.line + 1 for child in node.value]
+        result.raw = [child.value if isinstance(child, yaml.ScalarNode) else None for child in node.value]
         return result
 
 
@@ -67,7 +86,14 @@ def parse(text: str, path: Path, first_line: int = 1) -> YamlMap:
     Raises ValueError with a ``file:line: message`` text when it is not a YAML mapping.
     """
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        loader = _Loader(text, first_line)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as err:
+        line = first_line + text.count("\n", 0, err.position)
+        raise ValueError(f"{path}:{line}: invalid YAML: {err.reason}: #x{err.character:04x}") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         line = first_line + (mark.line if mark else 0)
@@ -80,18 +106,18 @@ def parse(text: str, path: Path, first_line: int = 1) -> YamlMap:
         data = YamlMap()
         data.lines, data.raw = {}, {}
     if not isinstance(data, YamlMap):
-        raise ValueError(f"{path}:{first_line}: expected a mapping of keys, got {_kind(data)}")
+        raise ValueError(f"{path}:{first_line}: expected a mapping of keys, got {describe(data)}")
     return data
 
 
-def _kind(value: object) -> str:
+def describe(value: object) -> str:
+    """A short description of a YAML value for an error message: 'a list', 'a number', ''no''."""
     if value is None:
         return "nothing"
     if isinstance(value, str):
         return f"'{value}'" if len(value) < 40 else "text"
-    return {bool: "a yes/no value", int: "a number", float: "a number", list: "a list", YamlMap: "a mapping"}.get(
-        type(value), type(value).__name__
-    )
+    kinds = ((bool, "a yes/no value"), ((int, float), "a number"), (dict, "a mapping"), (list, "a list"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 @dataclass
@@ -126,7 +152,7 @@ class Fields:
         if isinstance(value, (bool, int, float, dt.date)):
             value = self.data.raw[key]
         if not isinstance(value, str) or not value.strip():
-            self.problem(key, f"expected text, got {_kind(value)}")
+            self.problem(key, f"expected text, got {describe(value)}")
             return None
         return value.strip()
 
@@ -144,20 +170,22 @@ class Fields:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.problem(key, f"expected a date as YYYY-MM-DD, got {_kind(value)}")
+        self.problem(key, f"expected a date as YYYY-MM-DD, got {describe(value)}")
         return None
 
     def texts(self, key: str) -> tuple[str, ...]:
-        """A list of strings (a single string counts as a list of one)."""
+        """A list of strings (a single string counts as a list of one); unquoted scalars kept as written."""
         value = self.data.get(key)
         if value is None and key not in self.data:
             return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-            self.problem(key, f"expected a list of text, got {_kind(value)}")
+        if isinstance(value, (str, int, float, dt.date)):
+            items = [self.data.raw[key]]
+        elif isinstance(value, YamlList) and all(isinstance(v, (str, int, float, dt.date)) for v in value):
+            items = [str(raw) for raw in value.raw]
+        else:
+            self.problem(key, f"expected a list of text, got {describe(value)}")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        return tuple(item.strip() for item in items if item.strip())
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         """One of ``choices`` (compared case-insensitively)."""
@@ -185,6 +213,6 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, YamlMap):
-            self.problem(key, f"expected a mapping of keys, got {_kind(value)}")
+            self.problem(key, f"expected a mapping of keys, got {describe(value)}")
             return None
         return Fields(value, self.path, self.first_line, f"{self.prefix}{key}.", self.problems)

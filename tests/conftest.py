@@ -1,0 +1,63 @@
+"""Shared helpers: read PDFs back by structure and text, with pypdf and poppler's pdftotext."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def words(text: str) -> str:
+    """Text with all whitespace folded, hyphenation at line ends undone."""
+    return re.sub(r"\s+", " ", re.sub(r"-\n(?=\w)", "", text.replace("\u00ad", ""))).strip()
+
+
+def pdftotext(pdf: Path, page: int, box: tuple[float, float, float, float] | None = None) -> str:
+    """Text of 1-based ``page``, optionally only inside ``box`` = (x, y, width, height) in points from top left."""
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext (Debian poppler-utils) is missing; .ci/run installs it")
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
+    args = ["pdftotext", "-q", "-layout", "-r", "72", "-f", str(page), "-l", str(page)]
+    if box:
+        args += ["-x", str(int(box[0])), "-y", str(int(box[1])), "-W", str(int(box[2])), "-H", str(int(box[3]))]
+    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_sizes_mm(pdf: Path) -> list[tuple[float, float]]:
+    return [(round(float(p.mediabox.width) * 25.4 / 72, 1), round(float(p.mediabox.height) * 25.4 / 72, 1))
+            for p in PdfReader(pdf).pages]
+
+
+def fonts(pdf: Path) -> dict[str, bool]:
+    """Every font used on any page (also inside Form XObjects): base name -> whether it is embedded."""
+    found: dict[str, bool] = {}
+
+    def walk(resources: object) -> None:
+        resources = resources.get_object() if resources is not None else None  # type: ignore[attr-defined]
+        if not resources:
+            return
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            found[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in PdfReader(pdf).pages:
+        walk(page.get("/Resources"))
+    return found

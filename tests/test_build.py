@@ -1,0 +1,180 @@
+"""End-to-end builds of the bundled examples, checked by structure and by text read back."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pamphlet.build import build
+from pamphlet.errors import ManifestError, OutputError, PamphletError
+from pamphlet.manifest import read_manifest
+from pamphlet.statements import read_library, select
+from tests.conftest import EXAMPLES, fonts, page_sizes_mm, pdftotext, words
+
+PAGE_MM = {"a4": (148.0, 210.0), "letter": (139.7, 215.9)}
+SHEET_MM = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
+
+
+@pytest.fixture(scope="module", params=sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    manifest = read_manifest(EXAMPLES / request.param)
+    if manifest.layout != "booklet":
+        pytest.skip("booklet checks only")
+    out = tmp_path_factory.mktemp("out")
+    result = build(manifest.path, out)
+    statements = select(read_library(manifest.library), manifest.statements, manifest.path)
+    return manifest, result, statements
+
+
+def contents_end(pages: list[str]) -> int:
+    """Index of the last contents page: the one listing 'Sources' with its page number."""
+    return next(i for i, text in enumerate(pages) if i > 0 and re.search(r"Sources \d+", text))
+
+
+def test_reader_pages_are_the_layout_page_size(built) -> None:
+    manifest, result, _ = built
+    sizes = page_sizes_mm(result.reader)
+    assert len(sizes) == result.pages >= 4
+    assert set(sizes) == {PAGE_MM[manifest.paper]}
+
+
+def test_print_sheets_are_landscape_paper_padded_to_multiple_of_four(built) -> None:
+    manifest, result, _ = built
+    sizes = page_sizes_mm(result.printed)
+    padded = result.pages + result.blanks
+    assert padded % 4 == 0 and result.blanks < 4
+    assert result.sheets == padded // 4 == math.ceil(result.pages / 4)
+    assert len(sizes) == 2 * result.sheets
+    assert set(sizes) == {SHEET_MM[manifest.paper]}
+
+
+def test_statement_titles_appear_in_order_each_on_a_new_page(built) -> None:
+    _, result, statements = built
+    pages = [words(pdftotext(result.reader, n)) for n in range(1, result.pages + 1)]
+    body = contents_end(pages)
+    starts = [next(i for i, text in enumerate(pages) if i > body and text.startswith(words(s.title))) for s in statements]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    for statement, start in zip(statements, starts, strict=True):
+        assert words(statement.body.split("\n\n")[0].replace("**", ""))[:60] in " ".join(pages[start : start + 2])
+
+
+def test_contents_page_numbers_point_at_each_statement(built) -> None:
+    _, result, statements = built
+    pages = [words(pdftotext(result.reader, n)) for n in range(1, result.pages + 1)]
+    contents = " ".join(pages[1 : contents_end(pages) + 1])
+    assert contents.startswith("Contents")
+    for statement in statements:
+        match = re.search(re.escape(words(statement.title)) + r" (\d+)\b", contents)
+        assert match, f"no page number for {statement.title!r} in contents"
+        page = int(match.group(1))
+        assert words(pdftotext(result.reader, page)).startswith(words(statement.title))
+    sources = int(re.search(r"Sources (\d+)", contents).group(1))  # type: ignore[union-attr]
+    assert words(pdftotext(result.reader, sources)).startswith("Sources")
+
+
+def test_cover_and_back_cover_carry_the_manifest_text(built) -> None:
+    manifest, result, _ = built
+    cover, back = words(pdftotext(result.reader, 1)), words(pdftotext(result.reader, result.pages))
+    assert cover.startswith(words(manifest.title))
+    assert not re.search(r"\b1\s*$", cover), "no page number on the cover"
+    for line in manifest.back.contact:
+        assert line in back
+    assert manifest.back.text is None or manifest.back.text in back
+
+
+def test_every_font_is_embedded_and_bundled(built) -> None:
+    _, result, _ = built
+    for pdf in (result.reader, result.printed):
+        used = fonts(pdf)
+        assert used and all(used.values()), used
+        assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used
+
+
+def test_print_halves_hold_the_saddle_stitch_pages(built) -> None:
+    """Sheet i: front (N-1-2i, 2i), back (2i+1, N-2-2i); blanks sit just before the back cover."""
+    manifest, result, _ = built
+    n, padded = result.pages, result.pages + result.blanks
+    order: list[int | None] = [*range(n - 1), *[None] * result.blanks, n - 1]
+    reader_text = [words(pdftotext(result.reader, p)) for p in range(1, n + 1)]
+    width, height = (v * 72 / 25.4 for v in SHEET_MM[manifest.paper])
+    for i in range(result.sheets):
+        sides = ((padded - 1 - 2 * i, 2 * i), (2 * i + 1, padded - 2 - 2 * i))
+        for side_number, (left, right) in enumerate(sides):
+            side = 2 * i + side_number + 1
+            for half, position in ((0, left), (1, right)):
+                got = words(pdftotext(result.printed, side, (half * width / 2, 0, width / 2, height)))
+                page = order[position]
+                assert got == ("" if page is None else reader_text[page]), f"sheet side {side}, half {half}"
+
+
+def test_print_pdf_shares_page_content_instead_of_copying_it(built) -> None:
+    _, result, _ = built
+    assert result.printed.stat().st_size < 1.3 * result.reader.stat().st_size
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = build(EXAMPLES / "anti-war.yaml", tmp_path / "a")
+    second = build(EXAMPLES / "anti-war.yaml", tmp_path / "b")
+    assert first.reader.read_bytes() == second.reader.read_bytes()
+    assert first.printed.read_bytes() == second.printed.read_bytes()
+
+
+def test_source_date_epoch_sets_the_creation_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    result = build(EXAMPLES / "anti-war.yaml", tmp_path)
+    assert PdfReader(result.reader).metadata["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_a_failed_build_keeps_the_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = build(EXAMPLES / "anti-war.yaml", tmp_path)
+    before = {p: p.read_bytes() for p in (result.reader, result.printed)}
+    bad = tmp_path / "anti-war.yaml"
+    bad.write_text((EXAMPLES / "anti-war.yaml").read_text().replace("paper: a4", "paper: a5"))
+    monkeypatch.chdir(EXAMPLES)
+    with pytest.raises(ManifestError):
+        build(bad, tmp_path)
+
+    def fail_second_replace(src: str, dst: str, calls: list[int] = []) -> None:  # noqa: B006
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(dst))
+        os.rename(src, dst)
+
+    monkeypatch.setattr(os, "replace", fail_second_replace)
+    with pytest.raises(OutputError, match="No space left"):
+        build(EXAMPLES / "anti-war.yaml", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["anti-war-print.pdf", "anti-war.pdf", "anti-war.yaml"]
+    assert result.printed.read_bytes() == before[result.printed]
+
+
+def test_untrusted_statement_prints_html_as_text_and_reads_nothing(tmp_path: Path) -> None:
+    library = tmp_path / "statements"
+    library.mkdir()
+    (tmp_path / "secret.txt").write_text("TOP SECRET")
+    (library / "evil.md").write_text(
+        "---\ntitle: Evil\n---\n\n"
+        '<img src="file:///etc/hostname"> <link rel="stylesheet" href="http://example.com/x.css">\n\n'
+        "<script>alert(1)</script> ![secret](../secret.txt) [click](javascript:alert(1))\n\n"
+        "<style>body { background: url(http://example.com/track.png) }</style>\n"
+    )
+    (tmp_path / "m.yaml").write_text("title: Test\nstatements: [evil]\n")
+    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.pages + 1))
+    assert '<img src="file:///etc/hostname">' in text
+    assert "<script>alert(1)</script>" in text
+    assert "TOP SECRET" not in text
+    assert result.warnings == ()
+
+
+def test_errors_are_pamphlet_errors_with_location(tmp_path: Path) -> None:
+    (tmp_path / "statements").mkdir()
+    (tmp_path / "statements" / "one.md").write_text("---\ntitle: One\n---\nBody.\n")
+    (tmp_path / "m.yaml").write_text("title: T\nstatements:\n  - one\n  - onee\n")
+    with pytest.raises(PamphletError, match=r"m\.yaml:4: statements: no statement with id 'onee'; did you mean 'one'"):
+        build(tmp_path / "m.yaml", tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,62 @@
+"""The renderer reads only data: URLs and regular files under the allowed roots, never the network."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from pamphlet.render import render_pdf
+from tests.conftest import pdftotext, words
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the renderer opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_renders_text_to_pdf(tmp_path: Path) -> None:
+    pdf, warnings = render_pdf("<p>Hello, comrades</p>", tmp_path, (tmp_path,))
+    out = tmp_path / "out.pdf"
+    out.write_bytes(pdf)
+    assert words(pdftotext(out, 1)) == "Hello, comrades"
+    assert warnings == ()
+
+
+def test_files_inside_roots_and_data_urls_are_served(tmp_path: Path, no_network: None) -> None:
+    (tmp_path / "dot.png").write_bytes(__import__("base64").b64decode(PNG))
+    (tmp_path / "style.css").write_text("p { color: black }")
+    html = f'<link rel="stylesheet" href="style.css"><img src="dot.png"><img src="data:image/png;base64,{PNG}">'
+    _, warnings = render_pdf(html, tmp_path, (tmp_path,))
+    assert warnings == ()
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("file:///etc/hostname", "outside"),
+        ("../outside.png", "outside"),
+        ("link.png", "outside"),
+        ("http://127.0.0.1:9/x.png", "network"),
+        ("https://example.com/x.png", "network"),
+        ("ftp://example.com/x.png", "network"),
+        ("missing.png", "not a regular file"),
+        ("sub", "not a regular file"),
+    ],
+)
+def test_everything_else_is_refused_with_a_warning(tmp_path: Path, no_network: None, url: str, reason: str) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (tmp_path / "outside.png").write_bytes(b"secret")
+    (root / "link.png").symlink_to(tmp_path / "outside.png")
+    _, warnings = render_pdf(f'<img src="{url}"><p>x</p>', root, (root,))
+    assert any("refused" in w and reason in w for w in warnings), warnings
