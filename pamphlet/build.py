@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from pamphlet.errors import OutputError, RenderError, problems_error
+from pamphlet.impose import Imposed, impose, page_count
 from pamphlet.layouts import FONTS, Layout, find_layout
 from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.markdown import to_html
+from pamphlet.render import render_pdf
 from pamphlet.statements import Statement, read_library, select
 
 RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "yi", "ckb", "dv")
@@ -24,14 +26,9 @@ class BuildResult:
     """What one build wrote and what the summary tells the user."""
 
     reader: Path
-    printed: Path
-    scheme: str
-    paper: str
+    printed: tuple[Path, ...]  # the print PDF; with manual duplex, the fronts and the backs
     pages: int
-    blanks: int
-    sheets: int
-    landscape: bool
-    scale: float
+    imposed: Imposed
     seconds: float
     warnings: tuple[str, ...]
 
@@ -39,12 +36,9 @@ class BuildResult:
 def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResult:
     """Build ``manifest_path`` into ``out_dir``/<stem>.pdf and <stem>-print.pdf.
 
-    With ``strict``, any rendering warning fails the build. Either both files are written
-    or neither is touched.
+    With ``strict``, any rendering warning fails the build. Either every file is written
+    or none is touched.
     """
-    from pamphlet.impose import impose, page_count
-    from pamphlet.render import render_pdf
-    from pamphlet.schemes import plan
 
     started = time.perf_counter()
     manifest = read_manifest(manifest_path)
@@ -55,24 +49,15 @@ def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResu
     pdf, warnings = render_pdf(html, layout.folders[0], roots)
     if strict and warnings:
         raise problems_error(RenderError, [f"{manifest.path}: warning (--strict): {w}" for w in warnings])
-    sheet_plan = plan(layout.scheme, page_count(pdf, str(manifest.path)))
-    imposed = impose(pdf, sheet_plan, manifest.paper, str(manifest.path))
+    imposed = impose(pdf, manifest.scheme or layout.scheme, manifest.options, str(manifest.path))
     reader = out_dir / f"{manifest.stem}.pdf"
-    printed = out_dir / f"{manifest.stem}-print.pdf"
-    write_atomically({reader: pdf, printed: imposed.pdf})
-    return BuildResult(
-        reader=reader,
-        printed=printed,
-        scheme=sheet_plan.scheme,
-        paper=manifest.paper,
-        pages=sheet_plan.pages,
-        blanks=sheet_plan.blanks,
-        sheets=len(sheet_plan.sheets),
-        landscape=imposed.landscape,
-        scale=imposed.scale,
-        seconds=time.perf_counter() - started,
-        warnings=warnings,
-    )
+    if imposed.backs is None:
+        files = {reader: pdf, out_dir / f"{manifest.stem}-print.pdf": imposed.pdf}
+    else:
+        files = {reader: pdf, out_dir / f"{manifest.stem}-print-fronts.pdf": imposed.pdf,
+                 out_dir / f"{manifest.stem}-print-backs.pdf": imposed.backs}
+    write_atomically(files)
+    return BuildResult(reader, tuple(files)[1:], imposed.plan.pages, imposed, time.perf_counter() - started, warnings)
 
 
 def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...]) -> dict[str, Any]:
@@ -112,8 +97,6 @@ def _created() -> str | None:
 
 def write_atomically(files: dict[Path, bytes]) -> None:
     """Write every file or none: each goes to a temp file beside it, is checked, then replaces it."""
-    from pamphlet.impose import page_count
-
     temps: dict[Path, Path] = {}
     try:
         for path, data in files.items():

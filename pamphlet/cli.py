@@ -8,7 +8,11 @@ from pathlib import Path
 
 import click
 
-PAPER_NAMES = {"a4": "A4", "letter": "US Letter"}
+# Kept here, not imported, so that `pamphlet --help` loads no PDF library; tests check they match.
+SCHEMES = ("saddle", "signatures", "zine", "trifold", "nup", "cutstack")
+SHEETS = ("a4", "letter", "a3", "tabloid")
+DUPLEX = ("short", "long", "manual")
+BLANKS = ("before-last", "end")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,27 +31,65 @@ def main() -> None:
 def build(manifest: Path, out_dir: Path, strict: bool) -> None:
     """Build MANIFEST into OUT/<name>.pdf (to read) and OUT/<name>-print.pdf (to photocopy)."""
     from pamphlet.build import build as run
+    from pamphlet.howto import summary
 
     logging.getLogger("weasyprint").propagate = False  # its warnings are collected and printed below
     result = run(manifest, out_dir, strict=strict)
-    paper = PAPER_NAMES[result.paper]
-    sides = result.sheets * 2
     click.echo(f"Built {manifest} in {result.seconds:.1f} s")
-    click.echo(f"  {result.reader}  {result.pages} pages, to read on screen or print as is")
-    click.echo(f"  {result.printed}  {result.sheets} sheet{'s' * (result.sheets != 1)} of {paper} a copy "
-               f"({sides} sides), to photocopy")
-    padded = result.pages + result.blanks
-    blanks = f" + {result.blanks} blank before the back cover" if result.blanks else ""
-    click.echo(f"  Pages: {result.pages}{blanks} = {padded} ({result.scheme}, 2 pages a side)")
-    if result.scale < 0.999:
-        click.echo(f"  Pages scaled to {result.scale:.0%} to fit the sheet.")
+    click.echo(f"  {result.reader}  {result.pages} pages, to read on screen")
+    for path in result.printed:
+        click.echo(f"  {path}  to photocopy")
+    for line in summary(result.imposed, list(result.printed)):
+        click.echo(line)
     for warning in result.warnings:
-        click.echo(f"  Warning: {warning}")
-    click.echo("How to print, fold and staple one copy:")
-    click.echo(f"  1. Print {result.printed.name} on {paper} paper, double-sided, \"flip on short edge\",")
-    click.echo("     at actual size (100%, not \"fit to page\").")
-    click.echo("  2. Keep the sheets in the order they come out; fold the stack in half, cover outside.")
-    click.echo("  3. Staple twice along the fold, from the outside.")
+        click.echo(f"Warning: {warning}", err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The imposed PDF (with --duplex manual: OUTPUT-fronts.pdf and OUTPUT-backs.pdf).")
+@click.option("--scheme", type=click.Choice(SCHEMES), default="saddle", show_default=True,
+              help="saddle: booklet; signatures: sewn booklet; zine: 8-page one-sheet zine; trifold: "
+                   "leaflet; nup: copies a side; cutstack: cut the stack into piles.")
+@click.option("--sheet", type=click.Choice(SHEETS), help="Paper (default: the best fit, A5 -> A4, half-letter -> letter).")
+@click.option("--duplex", type=click.Choice(DUPLEX),
+              help="How the printer turns the sheet: short or long edge, or manual (two files).")
+@click.option("--creep", type=click.FloatRange(-20, 20), default=0.0, help="Total creep compensation, mm.")
+@click.option("--marks", default="", metavar="crop,fold,cut", help="Marks to draw outside the pages.")
+@click.option("--bleed", type=click.FloatRange(0, 20), default=0.0, help="Bleed included in the pages, mm.")
+@click.option("--blanks", type=click.Choice(BLANKS), default="before-last", show_default=True,
+              help="Where padding blanks go: before the back cover, or at the end.")
+@click.option("--gutter", type=click.FloatRange(0, 100), default=0.0, help="Space between cells, mm.")
+@click.option("--sheets-per-signature", type=click.IntRange(1, 64), default=4, show_default=True)
+@click.option("--grid", default="2x1", show_default=True, help="Cells across x down, for nup and cutstack.")
+def impose(source: Path, output: Path, scheme: str, sheet: str | None, duplex: str | None, creep: float, marks: str,
+           bleed: float, blanks: str, gutter: float, sheets_per_signature: int, grid: str) -> None:
+    """Impose any PDF for printing, folding and cutting."""
+    from pamphlet.build import write_atomically
+    from pamphlet.howto import summary
+    from pamphlet.impose import MARKS, Options, impose, parse_grid
+
+    wanted = tuple(m.strip().lower() for m in marks.split(",") if m.strip())
+    if bad := [m for m in wanted if m not in MARKS]:
+        raise click.BadParameter(f"expected some of {', '.join(MARKS)}, got {', '.join(bad)}", param_hint="--marks")
+    try:
+        across, down = parse_grid(grid)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--grid") from None
+    options = Options(sheet, duplex, creep, wanted, bleed, blanks, gutter, sheets_per_signature, across, down)
+    result = impose(source.read_bytes(), scheme, options, str(source))
+    if result.backs is None:
+        files = {output: result.pdf}
+    else:
+        stem = output.with_suffix("")
+        files = {Path(f"{stem}-fronts.pdf"): result.pdf, Path(f"{stem}-backs.pdf"): result.backs}
+    write_atomically(files)
+    click.echo(f"Imposed {source} ({result.plan.scheme})")
+    for path in files:
+        click.echo(f"  {path}")
+    for line in summary(result, list(files), sheets_per_signature):
+        click.echo(line)
 
 
 @main.command("list")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
@@ -17,23 +17,57 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from pamphlet import schemes
 from pamphlet.errors import ImpositionError
-from pamphlet.schemes import SheetPlan
 
 MM = 72 / 25.4
-#: Sheet sizes in millimetres, portrait.
-SHEETS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+#: Sheet sizes in millimetres, portrait, smallest first.
+SHEETS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4), "a3": (297.0, 420.0), "tabloid": (279.4, 431.8)}
+MARKS = ("crop", "fold", "cut")
+MARK_SPACE = 8 * MM  # room kept around the pages when marks are asked for
+MIN_SCALE = 0.5  # below this a page is unreadable: refuse rather than print it
+FOLDED = {"saddle": "v", "signatures": "v", "trifold": "v", "zine": "vh"}  # inner lines that are folds
+FILL_SHEET = ("zine", "trifold")  # folded at fractions of the sheet, so cells divide the whole sheet
+CREEP = ("saddle", "signatures")
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to impose: the flags of `pamphlet impose`, and the keys of a manifest's `print:`."""
+
+    sheet: str | None = None  # a4 | letter | a3 | tabloid; None: the best fit for the page size
+    duplex: str | None = None  # short | long | manual; None: the one that needs no turning
+    creep_mm: float = 0.0
+    marks: tuple[str, ...] = ()
+    bleed_mm: float = 0.0
+    blanks: str = "before-last"
+    gutter_mm: float = 0.0
+    sheets_per_signature: int = 4
+    across: int = 2
+    down: int = 1
 
 
 @dataclass(frozen=True)
 class Imposed:
-    """An imposed PDF and what the summary says about it."""
+    """An imposed PDF (with manual duplex: the fronts, and ``backs`` the second file) and its facts."""
 
     pdf: bytes
+    backs: bytes | None
+    plan: schemes.SheetPlan
     sheet: str
     landscape: bool
-    scale: float  # how much source pages were scaled to fit their cells (1.0 = not at all)
-    sides: int
+    duplex: str  # short | long | manual, or "one-sided"
+    scale: float  # how much pages were scaled to fit their cells (1.0: not at all)
+
+
+def parse_grid(text: str) -> tuple[int, int]:
+    """'3x2' -> (3, 2): cells across and down."""
+    across, sep, down = text.lower().replace(" ", "").partition("x")
+    if not (sep and across.isdigit() and down.isdigit() and 0 < int(across) <= 8 and 0 < int(down) <= 8):
+        raise ValueError(f"expected cells across x down such as 2x2 (up to 8x8), got '{text}'")
+    return int(across), int(down)
 
 
 def page_count(pdf: bytes, name: str) -> int:
@@ -48,80 +82,232 @@ def _open(pdf: bytes, name: str) -> PdfReader:
             raise ImpositionError(f"{name}: the PDF is encrypted; save an unencrypted copy first")
         if not reader.pages:
             raise ImpositionError(f"{name}: the PDF has no pages")
-    except (PdfReadError, ValueError, KeyError, OSError) as err:
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
         raise ImpositionError(f"{name}: not a readable PDF ({err})") from None
     return reader
 
 
-def impose(pdf: bytes, plan: SheetPlan, sheet: str, name: str) -> Imposed:
-    """Lay out the pages of ``pdf`` on ``sheet`` paper as ``plan`` says and return the new PDF.
+def impose(pdf: bytes, scheme: str, options: Options, name: str) -> Imposed:
+    """Lay out the pages of ``pdf`` (called ``name`` in messages) on sheets, as ``scheme`` and ``options`` say.
 
-    The sheet is turned to whichever orientation fits the cells largest; pages are scaled to fit
-    their cell and centred, never cropped.
+    Pages are scaled to fit their cells and centred, never cropped; the sheet is turned to the
+    orientation that fits them largest. Raises ImpositionError for unreadable input, a scheme the
+    pages do not fit (a zine of 9 pages) and pages that would print below half size.
     """
     reader = _open(pdf, name)
-    if len(reader.pages) != plan.pages:
-        raise ImpositionError(f"{name}: plan is for {plan.pages} pages, the PDF has {len(reader.pages)}")
-    boxes = [page.cropbox for page in reader.pages]
-    widest = max(float(b.width) for b in boxes), max(float(b.height) for b in boxes)
-    portrait = (SHEETS_MM[sheet][0] * MM, SHEETS_MM[sheet][1] * MM)
-    landscape = _fit(widest, (portrait[1], portrait[0]), plan) > _fit(widest, portrait, plan)
-    sheet_w, sheet_h = (portrait[1], portrait[0]) if landscape else portrait
-    scale = min(1.0, round(_fit(widest, (sheet_w, sheet_h), plan), 4))
-    cell_w, cell_h = sheet_w / plan.across, sheet_h / plan.down
+    try:
+        plan = schemes.plan(scheme, len(reader.pages), blanks=options.blanks, across=options.across,
+                            down=options.down, sheets_per_signature=options.sheets_per_signature)
+    except ValueError as err:
+        raise ImpositionError(f"{name}: {err}") from None
+    bleed = options.bleed_mm * MM
+    shown = [_shown_size(page) for page in reader.pages]
+    trim = (max(w for w, _ in shown) - 2 * bleed, max(h for _, h in shown) - 2 * bleed)
+    if min(trim) <= 0:
+        raise ImpositionError(f"{name}: a bleed of {options.bleed_mm:g} mm is wider than the pages")
+    sheet = options.sheet or _best_sheet(trim, plan, replace(options, marks=()))
+    landscape = _fit(trim, _area(sheet, True, options), plan, options) >= _fit(
+        trim, _area(sheet, False, options), plan, options)
+    scale = min(1.0, round(_fit(trim, _area(sheet, landscape, options), plan, options), 4))
+    if scale < MIN_SCALE:
+        raise ImpositionError(
+            f"{name}: pages of {trim[0] / MM:.0f} x {trim[1] / MM:.0f} mm cannot fit {plan.across * plan.down} "
+            f"to a {sheet.upper()} sheet (they would print at {scale:.0%}); choose a larger --sheet or another scheme"
+        )
+    two_sided = any(s.back is not None for s in plan.sheets)
+    duplex = options.duplex or ("short" if landscape else "long")
+    if two_sided and (duplex == "long") == landscape:  # plans assume the sheet turns about its vertical axis
+        plan = schemes.for_duplex(plan, "long")
+    geometry = _geometry(plan, sheet, landscape, scale, trim, options)
+    fronts = [(s.front, s.depth) for s in plan.sheets]
+    if not two_sided:
+        return Imposed(_render(reader, fronts, geometry), None, plan, sheet, landscape, "one-sided", scale)
+    backs = [(s.back or schemes.Side(()), s.depth) for s in plan.sheets]
+    if duplex == "manual":
+        return Imposed(_render(reader, fronts, geometry), _render(reader, backs[::-1], geometry), plan, sheet,
+                       landscape, duplex, scale)
+    both = [side for pair in zip(fronts, backs, strict=True) for side in pair]
+    return Imposed(_render(reader, both, geometry), None, plan, sheet, landscape, duplex, scale)
+
+
+def _shown_size(page: PageObject) -> tuple[float, float]:
+    box = page.cropbox
+    w, h = float(box.width), float(box.height)
+    return (h, w) if page.rotation % 180 else (w, h)
+
+
+def _area(sheet: str, landscape: bool, options: Options) -> tuple[float, float]:
+    w, h = SHEETS_MM[sheet]
+    margin = 2 * MARK_SPACE if options.marks else 0.0
+    return (h * MM - margin, w * MM - margin) if landscape else (w * MM - margin, h * MM - margin)
+
+
+def _fit(trim: tuple[float, float], area: tuple[float, float], plan: schemes.SheetPlan, options: Options) -> float:
+    gutter = options.gutter_mm * MM
+    return min((area[0] - gutter * (plan.across - 1)) / plan.across / trim[0],
+               (area[1] - gutter * (plan.down - 1)) / plan.down / trim[1])
+
+
+def _best_sheet(trim: tuple[float, float], plan: schemes.SheetPlan, options: Options) -> str:
+    """The sheet that holds the pages at full size with least waste (A5 -> A4, half-letter -> letter)."""
+
+    def score(sheet: str) -> tuple[bool, float]:
+        fit = max(_fit(trim, _area(sheet, o, options), plan, options) for o in (True, False))
+        used = plan.across * plan.down * trim[0] * trim[1] * min(fit, 1.0) ** 2
+        return fit >= 0.999, used / (SHEETS_MM[sheet][0] * SHEETS_MM[sheet][1] * MM * MM) if fit >= 0.999 else fit
+
+    return max(SHEETS_MM, key=score)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Where the cells of every side are, in points, and the marks drawn around them."""
+
+    size: tuple[float, float]
+    origin: tuple[float, float]  # bottom left of the block of cells
+    cell: tuple[float, float]
+    gutter: float
+    scale: float
+    bleed: float
+    creep: float  # shift toward the spine per step of sheet depth
+    across: int
+    down: int
+    marks: tuple[str, ...]  # content-stream operators, the same on every side
+
+    def place(self, index: int, slot: schemes.Slot, depth: int, page: PageObject) -> str:
+        """The operators that draw ``page`` (a Form XObject named /P<n>) into cell ``index``."""
+        row, col = divmod(index, self.across)
+        x0 = self.origin[0] + col * (self.cell[0] + self.gutter)
+        y0 = self.origin[1] + (self.down - 1 - row) * (self.cell[1] + self.gutter)
+        w, h = _shown_size(page)
+        tw, th, s, b = w - 2 * self.bleed, h - 2 * self.bleed, self.scale, self.bleed
+        toward_spine = 1 if x0 + self.cell[0] / 2 < self.size[0] / 2 else -1
+        ox = x0 + (self.cell[0] - tw * s) / 2 + toward_spine * self.creep * depth
+        oy = y0 + (self.cell[1] - th * s) / 2
+        matrix = _then(_upright(page), (1, 0, 0, 1, -b, -b))
+        if slot.rotate == 180:
+            matrix = _then(matrix, (-1, 0, 0, -1, tw, th))
+        matrix = _then(matrix, (s, 0, 0, s, ox, oy))
+        clip = ""
+        if b:
+            g = self.gutter / 2
+            left, bottom = max(ox - b * s, x0 - g, 0.0), max(oy - b * s, y0 - g, 0.0)
+            right = min(ox + (tw + b) * s, x0 + self.cell[0] + g, self.size[0])
+            top = min(oy + (th + b) * s, y0 + self.cell[1] + g, self.size[1])
+            clip = f"{_nums((left, bottom, right - left, top - bottom))} re W n "
+        return f"q {clip}{_nums(matrix)} cm /P{slot.page} Do Q"
+
+
+def _geometry(plan: schemes.SheetPlan, sheet: str, landscape: bool, scale: float, trim: tuple[float, float],
+              options: Options) -> _Geometry:
+    w, h = SHEETS_MM[sheet]
+    size = (h * MM, w * MM) if landscape else (w * MM, h * MM)
+    gutter = options.gutter_mm * MM
+    if plan.scheme in FILL_SHEET:
+        area = _area(sheet, landscape, options)
+        cell = ((area[0] - gutter * (plan.across - 1)) / plan.across, (area[1] - gutter * (plan.down - 1)) / plan.down)
+    else:
+        cell = (trim[0] * scale, trim[1] * scale)
+    block = (plan.across * cell[0] + (plan.across - 1) * gutter, plan.down * cell[1] + (plan.down - 1) * gutter)
+    origin = ((size[0] - block[0]) / 2, (size[1] - block[1]) / 2)
+    deepest = max(s.depth for s in plan.sheets)
+    creep = options.creep_mm * MM / deepest if plan.scheme in CREEP and deepest else 0.0
+    geometry = _Geometry(size, origin, cell, gutter, scale, options.bleed_mm * MM, creep, plan.across, plan.down, ())
+    return _Geometry(**{**geometry.__dict__, "marks": _marks(geometry, plan.scheme, options.marks)})
+
+
+def _marks(g: _Geometry, scheme: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """Thin lines in the margin around the block of cells: crop at its edges, cut and fold between cells."""
+    if not wanted:
+        return ()
+    folded = FOLDED.get(scheme, "")
+    xs = _lines(g.origin[0], g.cell[0], g.gutter, g.across, "v" in folded)
+    ys = _lines(g.origin[1], g.cell[1], g.gutter, g.down, "h" in folded)
+    (left, _), (right, _) = xs[0], xs[-1]
+    (bottom, _), (top, _) = ys[0], ys[-1]
+    ops = []
+    for at, kind in xs:
+        for a, b in ((max(0.0, bottom - 7 * MM), bottom - 2 * MM), (top + 2 * MM, min(g.size[1], top + 7 * MM))):
+            ops.append((kind, (at, a, at, b)))
+    for at, kind in ys:
+        for a, b in ((max(0.0, left - 7 * MM), left - 2 * MM), (right + 2 * MM, min(g.size[0], right + 7 * MM))):
+            ops.append((kind, (a, at, b, at)))
+    return tuple(
+        f"q 0 G 0.3 w {'[3 2] 0 d ' if kind == 'fold' else ''}{_nums(p[:2])} m {_nums(p[2:])} l S Q"
+        for kind, p in ops
+        if kind in wanted
+    )
+
+
+def _lines(start: float, cell: float, gutter: float, count: int, folds: bool) -> list[tuple[float, str]]:
+    """Positions along one axis: the block's two edges (crop), and between cells a fold or cut lines."""
+    lines = [(start, "crop")]
+    for k in range(1, count):
+        edge = start + k * cell + (k - 1) * gutter
+        if folds:
+            lines.append((edge + gutter / 2, "fold"))
+        else:
+            lines += [(edge, "cut"), (edge + gutter, "cut")] if gutter else [(edge, "cut")]
+    return [*lines, (start + count * cell + (count - 1) * gutter, "crop")]
+
+
+def _upright(page: PageObject) -> Matrix:
+    """Map the page's own coordinates to its box as shown (its /Rotate applied), origin at bottom left."""
+    box = page.cropbox
+    bx, by, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
+    return {
+        0: (1, 0, 0, 1, -bx, -by),
+        90: (0, -1, 1, 0, -by, w + bx),
+        180: (-1, 0, 0, -1, w + bx, h + by),
+        270: (0, 1, -1, 0, h + by, -bx),
+    }[page.rotation % 360]
+
+
+def _then(m: Matrix, n: Matrix) -> Matrix:
+    """The transformation ``m`` followed by ``n`` (PDF row-vector convention)."""
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
+
+
+def _nums(values: tuple[float, ...]) -> str:
+    return " ".join(f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) >= 5e-5 else "0" for v in values)
+
+
+def _render(reader: PdfReader, sides: list[tuple[schemes.Side, int]], geometry: _Geometry) -> bytes:
+    """One PDF page per side; each source page becomes one shared Form XObject."""
     writer = PdfWriter()
     forms: dict[int, IndirectObject] = {}
-    sides = [side for s in plan.sheets for side in (s.front, s.back) if side is not None]
-    for side in sides:
+    for side, depth in sides:
         ops, xobjects = [], DictionaryObject()
         for index, slot in enumerate(side.slots):
             if slot.page is None:
                 continue
             if slot.page not in forms:
-                forms[slot.page] = _form(writer, reader, slot.page)
-            box = boxes[slot.page]
-            w, h, bx, by = float(box.width), float(box.height), float(box.left), float(box.bottom)
-            row, col = divmod(index, plan.across)
-            x = col * cell_w + (cell_w - w * scale) / 2
-            y = sheet_h - (row + 1) * cell_h + (cell_h - h * scale) / 2
-            if slot.rotate == 180:
-                matrix = (-scale, 0, 0, -scale, x + (w + bx) * scale, y + (h + by) * scale)
-            else:
-                matrix = (scale, 0, 0, scale, x - bx * scale, y - by * scale)
-            key = f"/P{slot.page}"
-            xobjects[NameObject(key)] = forms[slot.page]
-            ops.append(f"q {' '.join(_num(v) for v in matrix)} cm {key} Do Q")
-        page = writer.add_blank_page(sheet_w, sheet_h)
+                forms[slot.page] = _form(writer, reader.pages[slot.page])
+            xobjects[NameObject(f"/P{slot.page}")] = forms[slot.page]
+            ops.append(geometry.place(index, slot, depth, reader.pages[slot.page]))
+        page = writer.add_blank_page(*geometry.size)
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
         content = DecodedStreamObject()
-        content.set_data("\n".join(ops).encode())
+        content.set_data("\n".join((*ops, *geometry.marks)).encode())
         page[NameObject("/Contents")] = writer._add_object(content)
     out = BytesIO()
     writer.write(out)
-    return Imposed(out.getvalue(), sheet, landscape, scale, len(sides))
+    return out.getvalue()
 
 
-def _fit(page: tuple[float, float], sheet: tuple[float, float], plan: SheetPlan) -> float:
-    return min(sheet[0] / plan.across / page[0], sheet[1] / plan.down / page[1])
-
-
-def _num(value: float) -> str:
-    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
-
-
-def _form(writer: PdfWriter, reader: PdfReader, index: int) -> IndirectObject:
-    """The source page as a Form XObject: its content stream kept as encoded, its resources shared."""
-    page = reader.pages[index]
+def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """The page as a Form XObject: its content stream kept as it was encoded, its resources shared."""
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None
     if isinstance(contents, StreamObject):
         form = contents.clone(writer)
         assert isinstance(form, StreamObject)
     else:
+        joined = DecodedStreamObject()
         parts = contents if isinstance(contents, ArrayObject) else []
-        form = DecodedStreamObject()
-        form.set_data(b"\n".join(p.get_object().get_data() for p in parts))
-        form = form.flate_encode()
+        joined.set_data(b"\n".join(p.get_object().get_data() for p in parts))
+        form = joined.flate_encode()
     box = page.cropbox
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")

@@ -80,16 +80,18 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
         raise LayoutError(str(err)) from None
     fields.unknown(("description", "extends", "page", "imposition"))
     parent_name = fields.text("extends")
-    if parent_name in _seen + (name,) and parent_name != name:
+    if parent_name in (*_seen, name) and parent_name != name:
         raise LayoutError(f"{path}:{fields.line('extends')}: extends: layouts extend each other in a circle")
-    parent = find_layout(parent_name, manifest_dir, _seen + (name,)) if parent_name else None
+    parent = find_layout(parent_name, manifest_dir, (*_seen, name)) if parent_name else None
     page_mm = dict(parent.page_mm) if parent else {}
     pages = fields.mapping("page")
+    if pages:
+        pages.unknown(PAPERS)
     for paper in PAPERS:
         size = pages.data.get(paper) if pages else None
         if size is None:
             continue
-        if isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and v > 0 for v in size):
+        if isinstance(size, list) and len(size) == 2 and all(type(v) in (int, float) and v > 0 for v in size):
             page_mm[paper] = (float(size[0]), float(size[1]))
         elif pages:
             pages.problem(paper, f"expected [width, height] in millimetres, got {size!r}")

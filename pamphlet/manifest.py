@@ -6,14 +6,20 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pamphlet.errors import ManifestError, problems_error
+from pamphlet.impose import MARKS, SHEETS_MM, Options, parse_grid
+from pamphlet.schemes import BLANKS, DUPLEX, SCHEMES
 from pamphlet.statements import Selector, find_library
-from pamphlet.yamlfile import Fields, YamlList, YamlMap, parse
+from pamphlet.yamlfile import Fields, YamlList, YamlMap, describe, parse
 
 KEYS = (
     "title", "subtitle", "organisation", "date", "edition", "language", "layout", "paper",
-    "statements", "cover", "back", "library",
+    "statements", "cover", "back", "library", "print",
+)  # fmt: skip
+PRINT_KEYS = (
+    "scheme", "sheet", "duplex", "creep", "marks", "bleed", "blanks", "gutter", "sheets-per-signature", "grid",
 )  # fmt: skip
 PAPERS = ("a4", "letter")
 
@@ -44,6 +50,8 @@ class Manifest:
     paper: str = "a4"
     cover: str | None = None
     back: Back = Back()
+    scheme: str | None = None  # print.scheme: overrides the layout's imposition
+    options: Options = Options()
 
     @property
     def stem(self) -> str:
@@ -57,8 +65,11 @@ def read_manifest(path: Path) -> Manifest:
     except FileNotFoundError:
         raise ManifestError(f"{path}: no such manifest file") from None
     except UnicodeDecodeError as err:
-        raise ManifestError(f"{path}: expected UTF-8 text, got the byte {err.object[err.start]:#04x}") from None
-    except (ValueError, OSError) as err:
+        line = err.object[: err.start].count(b"\n") + 1
+        raise ManifestError(f"{path}:{line}: expected UTF-8 text, got the byte {err.object[err.start]:#04x}") from None
+    except OSError as err:
+        raise ManifestError(f"{path}: expected a readable manifest file, got: {err.strerror}") from None
+    except ValueError as err:
         raise ManifestError(str(err)) from None
     fields = Fields(data, path)
     fields.unknown(KEYS)
@@ -77,6 +88,7 @@ def read_manifest(path: Path) -> Manifest:
         paper=fields.choice("paper", PAPERS, "a4"),
         cover=fields.text("cover"),
         back=_back(fields),
+        **_print(fields),
     )
     if fields.problems:
         raise problems_error(ManifestError, fields.problems)
@@ -100,21 +112,23 @@ def _selectors(fields: Fields) -> tuple[Selector, ...]:
     items = fields.data.get("statements")
     if not isinstance(items, YamlList) or not items:
         if "statements" in fields.data:
-            fields.problem("statements", "expected a list of statement ids or {tag: T} items")
+            fields.problem("statements", f"expected a list of statement ids or {{tag: T}} items, got {describe(items)}")
         else:
             fields.text("statements", required=True)
         return ()
     selectors = []
-    for number, (item, line) in enumerate(zip(items, items.lines, strict=True), 1):
+    for number, (item, raw, line) in enumerate(zip(items, items.raw, items.lines, strict=True), 1):
         line += fields.first_line - 1
-        where = f"{fields.path}:{line}: statements[{number}]"
-        if isinstance(item, str) and item.strip():
-            kind = "glob" if any(c in item for c in "*?[") else "id"
-            selectors.append(Selector(kind, item.strip(), line))
-        elif isinstance(item, YamlMap) and len(item) == 1 and "tag" in item and isinstance(item["tag"], str):
-            selectors.append(Selector("tag", item["tag"].strip(), line))
-        else:
-            fields.problems.append(f"{where}: expected a statement id or {{tag: T}}, got {item!r}")
+        is_tag = isinstance(item, YamlMap) and list(item) == ["tag"]
+        value, text = (item["tag"], item.raw.get("tag")) if is_tag else (item, raw)
+        if value is None or text is None or not text.strip():  # a list, a mapping, nothing or blank
+            fields.problems.append(
+                f"{fields.path}:{line}: statements[{number}]: expected a statement id or {{tag: T}}, got {item!r}"
+            )
+            continue
+        # scalars are kept as written, so ids such as 2024 or no stay text
+        kind = "tag" if is_tag else "glob" if any(c in text for c in "*?[") else "id"
+        selectors.append(Selector(kind, text.strip(), line))
     return tuple(selectors)
 
 
@@ -129,3 +143,36 @@ def _back(fields: Fields) -> Back:
     if url and not url.startswith(("https://", "http://")):
         back.problem("url", f"expected a web address starting with https://, got '{url}'")
     return Back(text=back.text("text"), contact=back.texts("contact"), url=url)
+
+
+def _print(fields: Fields) -> dict[str, Any]:
+    """The ``print:`` block: the same options as the flags of `pamphlet impose`."""
+    block = fields.mapping("print")
+    if block is None:
+        return {}
+    block.unknown(PRINT_KEYS)
+    scheme = block.choice("scheme", SCHEMES, "") or None
+    marks = tuple(m.strip().lower() for t in block.texts("marks") for m in t.split(","))
+    for mark in marks:
+        if mark not in MARKS:
+            block.problem("marks", f"expected some of {', '.join(MARKS)}, got '{mark}'")
+    across, down = 2, 1
+    if (grid := block.text("grid")) is not None:
+        try:
+            across, down = parse_grid(grid)
+        except ValueError as err:
+            block.problem("grid", str(err))
+    duplex = block.choice("duplex", DUPLEX, "") or None
+    options = Options(
+        sheet=block.choice("sheet", tuple(SHEETS_MM), "") or None,
+        duplex=duplex,
+        creep_mm=block.number("creep", 0.0, -20.0, 20.0),
+        marks=marks,
+        bleed_mm=block.number("bleed", 0.0, 0.0, 20.0),
+        blanks=block.choice("blanks", BLANKS, "before-last"),
+        gutter_mm=block.number("gutter", 0.0, 0.0, 100.0),
+        sheets_per_signature=int(block.number("sheets-per-signature", 4, 1, 64)),
+        across=across,
+        down=down,
+    )
+    return {"scheme": scheme, "options": options}

@@ -59,9 +59,15 @@ def _read(path: Path, problems: list[str]) -> Statement | None:
         problems.append(
             f"{path}:1: file name: expected a lowercase id of letters, digits and hyphens, got '{path.stem}'"
         )
-    data = path.read_bytes()
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+    except OSError as err:
+        problems.append(f"{path}: expected a readable statement file, got: {err.strerror}")
+        return None
     if len(data) > MAX_BYTES:
-        problems.append(f"{path}:1: expected a statement under {MAX_BYTES // 1_000_000} MB, got {len(data):,} bytes")
+        size = path.stat().st_size
+        problems.append(f"{path}:1: expected a statement under {MAX_BYTES // 1_000_000} MB, got {size:,} bytes")
         return None
     try:
         text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
@@ -107,7 +113,7 @@ def read_library(folder: Path) -> dict[str, Statement]:
         raise StatementError(f"{folder}: expected a folder of statements, but there is none")
     problems: list[str] = []
     library: dict[str, Statement] = {}
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(p for p in folder.glob("*.md") if p.is_file()):
         statement = _read(path, problems)
         if statement is not None:
             library[statement.id] = statement
@@ -152,7 +158,7 @@ def select(library: dict[str, Statement], selectors: tuple[Selector, ...], manif
             hint = ""
         else:
             found = [s for s in library.values() if sel.value.lower() in s.tags]
-            hint = _did_you_mean(sel.value, tags) or f"; tags in use: {', '.join(tags) or 'none'}"
+            hint = _did_you_mean(sel.value, tags) + f"; tags in use: {', '.join(tags) or 'none'}"
         if not found:
             problems.append(f"{manifest}:{sel.line}: statements: no statement with {sel.kind} '{sel.value}'{hint}")
         for statement in sorted(found, key=_by_date) if sel.kind != "id" else found:

@@ -35,13 +35,13 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError("while reading", None, "aliases (*name) are not allowed", mark)
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
             # PyYAML's constructors trust their input: '!!bool maybe', '!!int x', 2023-13-01, 5000 digits
             tag = node.tag.rsplit(":", 1)[-1]
             problem = f"expected a valid {tag}, got {describe(node.value)}"
@@ -97,7 +97,8 @@ def parse(text: str, path: Path, first_line: int = 1) -> YamlMap:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         line = first_line + (mark.line if mark else 0)
-        raise ValueError(f"{path}:{line}: invalid YAML: {err.problem}") from None
+        message = ", ".join(filter(None, (err.context, err.problem)))
+        raise ValueError(f"{path}:{line}: invalid YAML: {message}") from None
     except yaml.YAMLError as err:
         raise ValueError(f"{path}:{first_line}: invalid YAML: {err}") from None
     except RecursionError:
@@ -116,6 +117,8 @@ def describe(value: object) -> str:
         return "nothing"
     if isinstance(value, str):
         return f"'{value}'" if len(value) < 40 else "text"
+    if isinstance(value, list) and not value:
+        return "an empty list"
     kinds = ((bool, "a yes/no value"), ((int, float), "a number"), (dict, "a mapping"), (list, "a list"))
     return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
@@ -186,6 +189,14 @@ class Fields:
             self.problem(key, f"expected a list of text, got {describe(value)}")
             return ()
         return tuple(item.strip() for item in items if item.strip())
+
+    def number(self, key: str, default: float, low: float = 0.0, high: float = 1000.0) -> float:
+        """A number from ``low`` to ``high`` (millimetres, counts)."""
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.problem(key, f"expected a number from {low:g} to {high:g}, got {describe(value)}")
+            return default
+        return float(value)
 
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         """One of ``choices`` (compared case-insensitively)."""

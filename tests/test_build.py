@@ -45,11 +45,11 @@ def test_reader_pages_are_the_layout_page_size(built) -> None:
 
 def test_print_sheets_are_landscape_paper_padded_to_multiple_of_four(built) -> None:
     manifest, result, _ = built
-    sizes = page_sizes_mm(result.printed)
-    padded = result.pages + result.blanks
-    assert padded % 4 == 0 and result.blanks < 4
-    assert result.sheets == padded // 4 == math.ceil(result.pages / 4)
-    assert len(sizes) == 2 * result.sheets
+    sizes = page_sizes_mm(result.printed[0])
+    padded = result.pages + result.imposed.plan.blanks
+    assert padded % 4 == 0 and result.imposed.plan.blanks < 4
+    assert len(result.imposed.plan.sheets) == padded // 4 == math.ceil(result.pages / 4)
+    assert len(sizes) == 2 * len(result.imposed.plan.sheets)
     assert set(sizes) == {SHEET_MM[manifest.paper]}
 
 
@@ -89,7 +89,7 @@ def test_cover_and_back_cover_carry_the_manifest_text(built) -> None:
 
 def test_every_font_is_embedded_and_bundled(built) -> None:
     _, result, _ = built
-    for pdf in (result.reader, result.printed):
+    for pdf in (result.reader, *result.printed):
         used = fonts(pdf)
         assert used and all(used.values()), used
         assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used
@@ -98,30 +98,30 @@ def test_every_font_is_embedded_and_bundled(built) -> None:
 def test_print_halves_hold_the_saddle_stitch_pages(built) -> None:
     """Sheet i: front (N-1-2i, 2i), back (2i+1, N-2-2i); blanks sit just before the back cover."""
     manifest, result, _ = built
-    n, padded = result.pages, result.pages + result.blanks
-    order: list[int | None] = [*range(n - 1), *[None] * result.blanks, n - 1]
+    n, padded = result.pages, result.pages + result.imposed.plan.blanks
+    order: list[int | None] = [*range(n - 1), *[None] * result.imposed.plan.blanks, n - 1]
     reader_text = [words(pdftotext(result.reader, p)) for p in range(1, n + 1)]
     width, height = (v * 72 / 25.4 for v in SHEET_MM[manifest.paper])
-    for i in range(result.sheets):
+    for i in range(len(result.imposed.plan.sheets)):
         sides = ((padded - 1 - 2 * i, 2 * i), (2 * i + 1, padded - 2 - 2 * i))
         for side_number, (left, right) in enumerate(sides):
             side = 2 * i + side_number + 1
             for half, position in ((0, left), (1, right)):
-                got = words(pdftotext(result.printed, side, (half * width / 2, 0, width / 2, height)))
+                got = words(pdftotext(result.printed[0], side, (half * width / 2, 0, width / 2, height)))
                 page = order[position]
                 assert got == ("" if page is None else reader_text[page]), f"sheet side {side}, half {half}"
 
 
 def test_print_pdf_shares_page_content_instead_of_copying_it(built) -> None:
     _, result, _ = built
-    assert result.printed.stat().st_size < 1.3 * result.reader.stat().st_size
+    assert result.printed[0].stat().st_size < 1.3 * result.reader.stat().st_size
 
 
 def test_builds_are_byte_identical(tmp_path: Path) -> None:
     first = build(EXAMPLES / "anti-war.yaml", tmp_path / "a")
     second = build(EXAMPLES / "anti-war.yaml", tmp_path / "b")
     assert first.reader.read_bytes() == second.reader.read_bytes()
-    assert first.printed.read_bytes() == second.printed.read_bytes()
+    assert first.printed[0].read_bytes() == second.printed[0].read_bytes()
 
 
 def test_source_date_epoch_sets_the_creation_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,7 +132,7 @@ def test_source_date_epoch_sets_the_creation_date(tmp_path: Path, monkeypatch: p
 
 def test_a_failed_build_keeps_the_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = build(EXAMPLES / "anti-war.yaml", tmp_path)
-    before = {p: p.read_bytes() for p in (result.reader, result.printed)}
+    before = {p: p.read_bytes() for p in (result.reader, *result.printed)}
     bad = tmp_path / "anti-war.yaml"
     bad.write_text((EXAMPLES / "anti-war.yaml").read_text().replace("paper: a4", "paper: a5"))
     monkeypatch.chdir(EXAMPLES)
@@ -149,7 +149,7 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path: Path, monkeypatch: p
     with pytest.raises(OutputError, match="No space left"):
         build(EXAMPLES / "anti-war.yaml", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["anti-war-print.pdf", "anti-war.pdf", "anti-war.yaml"]
-    assert result.printed.read_bytes() == before[result.printed]
+    assert result.printed[0].read_bytes() == before[result.printed[0]]
 
 
 def test_untrusted_statement_prints_html_as_text_and_reads_nothing(tmp_path: Path) -> None:

@@ -31,8 +31,8 @@ def test_build_prints_pages_sheets_and_how_to_fold(runner: CliRunner, tmp_path: 
     assert "14 pages" in result.output
     assert "Pages: 14 + 2 blank before the back cover = 16" in result.output
     assert "4 sheets of A4 a copy (8 sides)" in result.output
-    assert 'double-sided, "flip on short edge"' in result.output
-    assert "fold the stack in half" in result.output and "Staple" in result.output
+    assert "double-sided, \"flip on short edge\"" in result.output
+    assert "fold the whole stack in half" in result.output and "Staple" in result.output
     assert (tmp_path / "anti-war.pdf").is_file() and (tmp_path / "anti-war-print.pdf").is_file()
 
 

@@ -1,0 +1,82 @@
+"""The summary after imposing: pages, sheets, printer settings, and the steps to fold or cut."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pamphlet.impose import Imposed
+
+SHEET_NAMES = {"a4": "A4", "letter": "US Letter", "a3": "A3", "tabloid": "Tabloid (11 x 17 in)"}
+FINISH = {
+    "saddle": [
+        "Keep the sheets in the order they come out and fold the whole stack in half, the cover outside.",
+        "Staple twice along the fold, from the outside.",
+    ],
+    "signatures": [
+        "Take the sheets in groups of {k} as they come out (each group is one signature) and fold each group in half.",
+        "Stack the folded signatures in order, first on top, and sew or glue them along the folds.",
+    ],
+    "zine": [
+        "Fold the sheet in half, short edge to short edge, and unfold; then fold each half to that middle crease.",
+        "Unfold, fold in half long edge to long edge, and cut along the middle crease from the fold, "
+        "through the two middle panels only.",
+        "Open it, fold it long edge to long edge again, push the ends together so the cut opens into a diamond, "
+        "and fold it flat into a booklet with the cover (bottom right panel) on top.",
+    ],
+    "trifold": [
+        "Lay the sheet with panels 2, 3 and 4 facing you (the side without the cover).",
+        "Fold the right panel in over the middle one, then fold the left panel over both: the cover is on top.",
+    ],
+    "nup": [
+        "Cut along the cut marks (or the page edges): every piece is one finished copy.",
+    ],
+    "cutstack": [
+        "Keep the stack together and cut it along the cut marks into {cells} piles.",
+        "Put the piles on top of each other in order (top left first, row by row), first pile on top: "
+        "the pages are in reading order.",
+    ],
+}
+
+
+def summary(imposed: Imposed, files: list[Path], options_k: int = 4) -> list[str]:
+    """Lines that tell the user what was imposed and how to print, fold and cut one copy."""
+    plan = imposed.plan
+    sheet = SHEET_NAMES[imposed.sheet]
+    cells = plan.across * plan.down
+    where = "before the back cover" if plan.scheme in ("saddle", "signatures", "zine", "trifold") else "at the end"
+    if plan.scheme == "nup":
+        pages = f"{plan.pages}, each printed {cells} times a side"
+    elif plan.blanks:
+        pages = f"{plan.pages} + {plan.blanks} blank {where} = {plan.padded}"
+    else:
+        pages = str(plan.pages)
+    count = len(plan.sheets)
+    sides = "" if imposed.duplex == "one-sided" else f" ({2 * count} sides)"
+    lines = [
+        f"  Pages: {pages}",
+        f"  Sheets: {count} sheet{'s' * (count != 1)} of {sheet} a copy{sides}, "
+        f"{'landscape' if imposed.landscape else 'portrait'}, {cells} page{'s' * (cells != 1)} a side ({plan.scheme})",
+    ]
+    if imposed.scale < 0.999:
+        lines.append(f"  Pages are scaled to {imposed.scale:.0%} to fit; print at actual size.")
+    lines.append("How to print and finish one copy:")
+    steps = _printing(imposed, files, sheet) + [
+        step.format(k=options_k, cells=cells) for step in FINISH[plan.scheme]
+    ]
+    lines += [f"  {n}. {step}" for n, step in enumerate(steps, 1)]
+    return lines
+
+
+def _printing(imposed: Imposed, files: list[Path], sheet: str) -> list[str]:
+    size = f"on {sheet} paper at actual size (100%, not \"fit to page\")"
+    if imposed.duplex == "one-sided":
+        return [f"Print {files[0].name} {size}, one-sided."]
+    if imposed.duplex == "manual":
+        return [
+            f"Print {files[0].name} {size}, one-sided: these are the fronts.",
+            "Take the printed stack without reordering it, turn it over along its short edge and put it back in "
+            f"the tray; then print {files[1].name} (the backs, in reverse order). Try one sheet first and mark "
+            "its top edge: printers feed differently.",
+        ]
+    edge = "short" if imposed.duplex == "short" else "long"
+    return [f"Print {files[0].name} {size}, double-sided, \"flip on {edge} edge\"."]
