@@ -52,7 +52,8 @@ def build(manifest: Path, out_dir: Path, strict: bool) -> None:
 @click.option("--scheme", type=click.Choice(SCHEMES), default="saddle", show_default=True,
               help="saddle: booklet; signatures: sewn booklet; zine: 8-page one-sheet zine; trifold: "
                    "leaflet; nup: copies a side; cutstack: cut the stack into piles.")
-@click.option("--sheet", type=click.Choice(SHEETS), help="Paper (default: the best fit, A5 -> A4, half-letter -> letter).")
+@click.option("--sheet", type=click.Choice(SHEETS),
+              help="Paper (default: the best fit, A5 -> A4, half-letter -> letter).")
 @click.option("--duplex", type=click.Choice(DUPLEX),
               help="How the printer turns the sheet: short or long edge, or manual (two files).")
 @click.option("--creep", type=click.FloatRange(-20, 20), default=0.0, help="Total creep compensation, mm.")
@@ -111,10 +112,11 @@ def list_statements(tag: str | None, library: Path | None) -> None:
     ]
     header = ("id", "title", "organisation", "date", "tags", "words")
     limits = (999, 48, 26, 10, 34, 6)  # ids are never clipped: users type them
-    rows = [tuple(_clip(c, n) for c, n in zip(row, limits, strict=True)) for row in rows]
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        click.echo("  ".join(c.ljust(w) if i < 5 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+    table = [header, *(tuple(_clip(c, n) for c, n in zip(row, limits, strict=True)) for row in rows)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for row in table:
+        cells = (c.ljust(w) if i < 5 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        click.echo("  ".join(cells).rstrip())
     click.echo(f"{len(rows)} statement{'s' * (len(rows) != 1)} in {folder}" + (f" tagged '{tag}'" if tag else ""))
 
 

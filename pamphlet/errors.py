@@ -37,4 +37,12 @@ def problems_error(kind: type[PamphletError], problems: list[str]) -> PamphletEr
     """Return one error of ``kind`` listing every problem, one per line."""
     if len(problems) == 1:
         return kind(problems[0])
-    return kind(f"{len(problems)} problems:\n" + "\n".join(f"  {p}" for p in problems))
+    ordered = sorted(problems, key=_location)
+    return kind(f"{len(problems)} problems:\n" + "\n".join(f"  {p}" for p in ordered))
+
+
+def _location(problem: str) -> tuple[str, int]:
+    """(file, line) of a ``file:line: ...`` problem, so problems list in the order of the files."""
+    path, _, rest = problem.partition(":")
+    line = rest.partition(":")[0]
+    return path, int(line) if line.isdigit() else 0

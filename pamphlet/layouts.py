@@ -82,7 +82,12 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
     parent_name = fields.text("extends")
     if parent_name in (*_seen, name) and parent_name != name:
         raise LayoutError(f"{path}:{fields.line('extends')}: extends: layouts extend each other in a circle")
-    parent = find_layout(parent_name, manifest_dir, (*_seen, name)) if parent_name else None
+    try:
+        parent = find_layout(parent_name, manifest_dir, (*_seen, name)) if parent_name else None
+    except LayoutError as err:
+        if not err.message.startswith("unknown layout"):  # already names its own file and line
+            raise
+        raise LayoutError(f"{path}:{fields.line('extends')}: extends: {err.message}") from None
     page_mm = dict(parent.page_mm) if parent else {}
     pages = fields.mapping("page")
     if pages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ class Manifest:
     cover: str | None = None
     back: Back = Back()
     scheme: str | None = None  # print.scheme: overrides the layout's imposition
-    options: Options = Options()
+    options: Options = field(default_factory=Options)
 
     @property
     def stem(self) -> str:
@@ -133,8 +133,11 @@ def _selectors(fields: Fields) -> tuple[Selector, ...]:
 
 
 def _back(fields: Fields) -> Back:
-    if isinstance(fields.data.get("back"), str):
+    if isinstance(fields.data.get("back"), (str, int, float)):
         return Back(text=fields.text("back"))
+    if not isinstance(fields.data.get("back"), (YamlMap, type(None))):
+        fields.problem("back", f"expected text, or a mapping of text, contact and url, got {describe(fields.data['back'])}")
+        return Back()
     back = fields.mapping("back")
     if back is None:
         return Back()

@@ -53,7 +53,8 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, t
     weasy_log.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=ProjectFetcher())
-        pdf = document.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(), uncompressed_pdf=False)
+        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()  # same HTML, same bytes
+        pdf = document.write_pdf(pdf_identifier=identifier)
     except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
         raise RenderError(f"WeasyPrint could not render the pamphlet: {type(err).__name__}: {err}") from None
     finally:

@@ -119,7 +119,9 @@ def describe(value: object) -> str:
         return f"'{value}'" if len(value) < 40 else "text"
     if isinstance(value, list) and not value:
         return "an empty list"
-    kinds = ((bool, "a yes/no value"), ((int, float), "a number"), (dict, "a mapping"), (list, "a list"))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    kinds = ((bool, "a yes/no value"), (dict, "a mapping"), (list, "a list"))
     return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 

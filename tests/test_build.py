@@ -57,7 +57,8 @@ def test_statement_titles_appear_in_order_each_on_a_new_page(built) -> None:
     _, result, statements = built
     pages = [words(pdftotext(result.reader, n)) for n in range(1, result.pages + 1)]
     body = contents_end(pages)
-    starts = [next(i for i, text in enumerate(pages) if i > body and text.startswith(words(s.title))) for s in statements]
+    starts = [next(i for i, text in enumerate(pages) if i > body and text.startswith(words(s.title)))
+              for s in statements]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     for statement, start in zip(statements, starts, strict=True):
         assert words(statement.body.split("\n\n")[0].replace("**", ""))[:60] in " ".join(pages[start : start + 2])
@@ -148,7 +149,8 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(os, "replace", fail_second_replace)
     with pytest.raises(OutputError, match="No space left"):
         build(EXAMPLES / "anti-war.yaml", tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["anti-war-print.pdf", "anti-war.pdf", "anti-war.yaml"]
+    left = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert left == ["anti-war-print.pdf", "anti-war.pdf", "anti-war.yaml"]
     assert result.printed[0].read_bytes() == before[result.printed[0]]
 
 

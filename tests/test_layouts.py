@@ -69,8 +69,8 @@ def test_extending_in_a_circle_is_an_error(tmp_path: Path) -> None:
 
 
 def test_extending_an_unknown_layout_is_an_error(tmp_path: Path) -> None:
-    layout(tmp_path, "mine", "extends: nosuch\n")
-    assert problem("mine", tmp_path) == "unknown layout 'nosuch'; available: booklet, mine"
+    mine = layout(tmp_path, "mine", "description: Mine\nextends: nosuch\n")
+    assert problem("mine", tmp_path) == f"{mine}:2: extends: unknown layout 'nosuch'; available: booklet, mine"
 
 
 @pytest.mark.parametrize(

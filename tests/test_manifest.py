@@ -9,6 +9,7 @@ import click
 import pytest
 
 from pamphlet.errors import ManifestError
+from pamphlet.impose import Options
 from pamphlet.manifest import KEYS, Back, read_manifest
 from pamphlet.statements import Selector
 
@@ -96,7 +97,7 @@ def test_every_problem_is_reported_at_once_with_its_line() -> None:
         ("title: T\nstatements:\n", "2: statements: expected a list of statement ids or {tag: T} items, got nothing"),
         ("title: T\nstatements:\n  - a\n  -\n", "4: statements[2]: expected a statement id or {tag: T}, got None"),
         ("title: T\nstatements:\n  - {tag: [a]}\n", "3: statements[1]: expected a statement id or {tag: T}, got"),
-        ("title: T\nstatements: [a]\nback: 5\n", "3: back: expected a mapping of keys, got a number"),
+        ("title: T\nstatements: [a]\nback: [5]\n", "3: back: expected text, or a mapping of text, contact and url, got a list"),
         ("title: T\nstatements: [a]\nback:\n  contact: {a: 1}\n", "4: back.contact: expected a list of text, got"),
         ("title: T\nstatements: [a]\nlibrary: nowhere\n", "3: library: expected a folder of statements, got 'nowhere'"),
         ("title: T\nstatements: [a]\nlayout: [a]\n", "3: layout: expected text, got a list"),
@@ -155,3 +156,33 @@ def test_a_document_that_is_not_a_plain_mapping(project: Path, text: str, expect
 def test_non_utf8_bytes_are_reported_at_their_line(project: Path) -> None:
     path = write(project, b"title: T\nstatements: [a]\ncover: caf\xe9\n")
     assert problem(path) == f"{path}:3: expected UTF-8 text, got the byte 0xe9"
+
+
+def test_print_block_sets_scheme_and_imposition_options(project: Path) -> None:
+    path = write(project, "title: T\nstatements: [a]\nprint:\n  scheme: signatures\n  sheet: A3\n  duplex: long\n"
+                          "  creep: 1.5\n  marks: crop, fold\n  bleed: 3\n  blanks: end\n  gutter: 4\n"
+                          "  sheets-per-signature: 3\n  grid: 2x2\n")
+    manifest = read_manifest(path)
+    assert manifest.scheme == "signatures"
+    assert manifest.options == Options(sheet="a3", duplex="long", creep_mm=1.5, marks=("crop", "fold"), bleed_mm=3,
+                                       blanks="end", gutter_mm=4, sheets_per_signature=3, across=2, down=2)
+
+
+def test_no_print_block_keeps_the_layout_scheme_and_defaults(project: Path) -> None:
+    manifest = read_manifest(write(project, "title: T\nstatements: [a]\n"))
+    assert manifest.scheme is None and manifest.options == Options()
+
+
+def test_every_bad_print_option_is_reported_at_its_line(project: Path) -> None:
+    path = write(project, "title: T\nstatements: [a]\nprint:\n  scheme: sadle\n  sheet: a5\n  creep: lots\n"
+                          "  marks: [crop, bleed]\n  grid: 2 by 2\n  sheets-per-signature: 0\n  colour: red\n")
+    assert problem(path).splitlines()[1:] == [
+        f"  {path}:4: print.scheme: expected one of cutstack, nup, saddle, signatures, trifold, zine, got 'sadle'",
+        f"  {path}:5: print.sheet: expected one of a4, letter, a3, tabloid, got 'a5'",
+        f"  {path}:6: print.creep: expected a number from -20 to 20, got 'lots'",
+        f"  {path}:7: print.marks: expected some of crop, fold, cut, got 'bleed'",
+        f"  {path}:8: print.grid: expected cells across x down such as 2x2 (up to 8x8), got '2 by 2'",
+        f"  {path}:9: print.sheets-per-signature: expected a number from 1 to 64, got 0",
+        f"  {path}:10: print.colour: unknown key; expected one of: scheme, sheet, duplex, creep, marks, bleed, blanks, "
+        "gutter, sheets-per-signature, grid",
+    ]
