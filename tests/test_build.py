@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pamphlet.build import build
+from pamphlet.build import build, context
 from pamphlet.errors import ManifestError, OutputError, PamphletError
+from pamphlet.layouts import find_layout
 from pamphlet.manifest import read_manifest
 from pamphlet.statements import read_library, select
 from tests.conftest import EXAMPLES, fonts, page_sizes_mm, pdftotext, words
@@ -180,3 +181,27 @@ def test_errors_are_pamphlet_errors_with_location(tmp_path: Path) -> None:
     with pytest.raises(PamphletError, match=r"m\.yaml:4: statements: no statement with id 'onee'; did you mean 'one'"):
         build(tmp_path / "m.yaml", tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_every_script_prints_in_the_bundled_fonts_with_its_language(tmp_path: Path) -> None:
+    library = tmp_path / "statements"
+    library.mkdir()
+    texts = {
+        "uk": ("Солідарність", "Ми підтримуємо право українського народу на самовизначення."),
+        "el": ("Αλληλεγγύη", "Υποστηρίζουμε τον αγώνα των εργαζομένων για ειρήνη."),
+        "ar": ("تضامن", "نحن ندعم حق الشعوب في تقرير مصيرها."),
+    }
+    for language, (title, body) in texts.items():
+        (library / f"s-{language}.md").write_text(f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{body}\n")
+    (tmp_path / "m.yaml").write_text("title: Scripts\nstatements: [s-uk, s-el, s-ar]\n")
+    manifest = read_manifest(tmp_path / "m.yaml")
+    statements = select(read_library(library), manifest.statements, manifest.path)
+    layout = find_layout("booklet")
+    html = layout.render(context(manifest, layout, statements))
+    assert '<article class="statement" id="statement-s-uk" lang="uk" dir="ltr">' in html
+    assert '<article class="statement" id="statement-s-ar" lang="ar" dir="rtl">' in html
+    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in fonts(result.reader)), fonts(result.reader)
+    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.pages + 1))
+    for language in ("uk", "el"):
+        assert texts[language][1] in text

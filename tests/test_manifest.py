@@ -97,7 +97,10 @@ def test_every_problem_is_reported_at_once_with_its_line() -> None:
         ("title: T\nstatements:\n", "2: statements: expected a list of statement ids or {tag: T} items, got nothing"),
         ("title: T\nstatements:\n  - a\n  -\n", "4: statements[2]: expected a statement id or {tag: T}, got None"),
         ("title: T\nstatements:\n  - {tag: [a]}\n", "3: statements[1]: expected a statement id or {tag: T}, got"),
-        ("title: T\nstatements: [a]\nback: [5]\n", "3: back: expected text, or a mapping of text, contact and url, got a list"),
+        (
+            "title: T\nstatements: [a]\nback: [5]\n",
+            "3: back: expected text, or a mapping of text, contact and url, got a list",
+        ),
         ("title: T\nstatements: [a]\nback:\n  contact: {a: 1}\n", "4: back.contact: expected a list of text, got"),
         ("title: T\nstatements: [a]\nlibrary: nowhere\n", "3: library: expected a folder of statements, got 'nowhere'"),
         ("title: T\nstatements: [a]\nlayout: [a]\n", "3: layout: expected text, got a list"),
