@@ -27,7 +27,6 @@ class BuildResult:
 
     reader: Path
     printed: tuple[Path, ...]  # the print PDF; with manual duplex, the fronts and the backs
-    pages: int
     imposed: Imposed
     seconds: float
     warnings: tuple[str, ...]
@@ -39,7 +38,6 @@ def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResu
     With ``strict``, any rendering warning fails the build. Either every file is written
     or none is touched.
     """
-
     started = time.perf_counter()
     manifest = read_manifest(manifest_path)
     statements = select(read_library(manifest.library), manifest.statements, manifest.path)
@@ -57,7 +55,7 @@ def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResu
         files = {reader: pdf, out_dir / f"{manifest.stem}-print-fronts.pdf": imposed.pdf,
                  out_dir / f"{manifest.stem}-print-backs.pdf": imposed.backs}
     write_atomically(files)
-    return BuildResult(reader, tuple(files)[1:], imposed.plan.pages, imposed, time.perf_counter() - started, warnings)
+    return BuildResult(reader, tuple(files)[1:], imposed, time.perf_counter() - started, warnings)
 
 
 def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def build(manifest: Path, out_dir: Path, strict: bool) -> None:
     logging.getLogger("weasyprint").propagate = False  # its warnings are collected and printed below
     result = run(manifest, out_dir, strict=strict)
     click.echo(f"Built {manifest} in {result.seconds:.1f} s")
-    click.echo(f"  {result.reader}  {result.pages} pages, to read on screen")
+    click.echo(f"  {result.reader}  {result.imposed.plan.pages} pages, to read on screen")
     for path in result.printed:
         click.echo(f"  {path}  to photocopy")
     for line in summary(result.imposed, list(result.printed)):
@@ -89,7 +89,7 @@ def impose(source: Path, output: Path, scheme: str, sheet: str | None, duplex: s
     click.echo(f"Imposed {source} ({result.plan.scheme})")
     for path in files:
         click.echo(f"  {path}")
-    for line in summary(result, list(files), sheets_per_signature):
+    for line in summary(result, list(files)):
         click.echo(line)
 
 

@@ -17,11 +17,12 @@ FINISH = {
         "Stack the folded signatures in order, first on top, and sew or glue them along the folds.",
     ],
     "zine": [
-        "Fold the sheet in half, short edge to short edge, and unfold; then fold each half to that middle crease.",
-        "Unfold, fold in half long edge to long edge, and cut along the middle crease from the fold, "
-        "through the two middle panels only.",
-        "Open it, fold it long edge to long edge again, push the ends together so the cut opens into a diamond, "
-        "and fold it flat into a booklet with the cover (bottom right panel) on top.",
+        "Fold the sheet in half long edge to long edge and unfold; fold it in half short edge to short edge and "
+        "unfold; fold each short edge to that middle crease and unfold.",
+        "Fold it in half short edge to short edge again and, from the fold, cut along the long middle crease as far "
+        "as the next crease: the cut separates the two middle panels of the top row from the two below them.",
+        "Open it, fold it long edge to long edge again, printed side out, push the ends together so the cut opens "
+        "into a diamond, and fold it flat into a booklet with the cover (bottom right panel) on top.",
     ],
     "trifold": [
         "Lay the sheet with panels 2, 3 and 4 facing you (the side without the cover).",
@@ -38,12 +39,13 @@ FINISH = {
 }
 
 
-def summary(imposed: Imposed, files: list[Path], options_k: int = 4) -> list[str]:
+def summary(imposed: Imposed, files: list[Path]) -> list[str]:
     """Lines that tell the user what was imposed and how to print, fold and cut one copy."""
     plan = imposed.plan
     sheet = SHEET_NAMES[imposed.sheet]
     cells = plan.across * plan.down
-    where = "before the back cover" if plan.scheme in ("saddle", "signatures", "zine", "trifold") else "at the end"
+    at_end = plan.scheme == "cutstack" or imposed.options.blanks == "end" or plan.pages == 1
+    where = "at the end" if at_end else "before the back cover"
     if plan.scheme == "nup":
         pages = f"{plan.pages}, each printed {cells} times a side"
     elif plan.blanks:
@@ -61,7 +63,7 @@ def summary(imposed: Imposed, files: list[Path], options_k: int = 4) -> list[str
         lines.append(f"  Pages are scaled to {imposed.scale:.0%} to fit; print at actual size.")
     lines.append("How to print and finish one copy:")
     steps = _printing(imposed, files, sheet) + [
-        step.format(k=options_k, cells=cells) for step in FINISH[plan.scheme]
+        step.format(k=imposed.options.sheets_per_signature, cells=cells) for step in FINISH[plan.scheme]
     ]
     lines += [f"  {n}. {step}" for n, step in enumerate(steps, 1)]
     return lines
@@ -74,9 +76,9 @@ def _printing(imposed: Imposed, files: list[Path], sheet: str) -> list[str]:
     if imposed.duplex == "manual":
         return [
             f"Print {files[0].name} {size}, one-sided: these are the fronts.",
-            "Take the printed stack without reordering it, turn it over along its short edge and put it back in "
-            f"the tray; then print {files[1].name} (the backs, in reverse order). Try one sheet first and mark "
-            "its top edge: printers feed differently.",
+            "Put the printed stack back in the paper tray just as it came out, without turning it over or "
+            f"reordering it (the printer turns each sheet as it feeds it); then print {files[1].name} (the backs, "
+            "last sheet first). Try one sheet first and mark its top edge: printers feed differently.",
         ]
     edge = "short" if imposed.duplex == "short" else "long"
     return [f"Print {files[0].name} {size}, double-sided, \"flip on {edge} edge\"."]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from io import BytesIO
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
+from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -24,11 +27,13 @@ MM = 72 / 25.4
 #: Sheet sizes in millimetres, portrait, smallest first.
 SHEETS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4), "a3": (297.0, 420.0), "tabloid": (279.4, 431.8)}
 MARKS = ("crop", "fold", "cut")
-MARK_SPACE = 8 * MM  # room kept around the pages when marks are asked for
+MARK_SPACE = 8 * MM  # room kept around the pages (and their bleed) when marks are asked for
 MIN_SCALE = 0.5  # below this a page is unreadable: refuse rather than print it
 FOLDED = {"saddle": "v", "signatures": "v", "trifold": "v", "zine": "vh"}  # inner lines that are folds
 FILL_SHEET = ("zine", "trifold")  # folded at fractions of the sheet, so cells divide the whole sheet
 CREEP = ("saddle", "signatures")
+#: What pypdf raises, early or late, on a damaged file (its own asserts included).
+DAMAGE = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, AssertionError, NotImplementedError, OSError)
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -60,6 +65,7 @@ class Imposed:
     landscape: bool
     duplex: str  # short | long | manual, or "one-sided"
     scale: float  # how much pages were scaled to fit their cells (1.0: not at all)
+    options: Options  # as asked: the summary needs the blanks mode and the sheets per signature
 
 
 def parse_grid(text: str) -> tuple[int, int]:
@@ -72,18 +78,33 @@ def parse_grid(text: str) -> tuple[int, int]:
 
 def page_count(pdf: bytes, name: str) -> int:
     """Number of pages of ``pdf``; raise ImpositionError naming ``name`` if it is unreadable."""
-    return len(_open(pdf, name).pages)
+    with _reading(name):
+        return len(_open(pdf, name).pages)
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Report a damaged file once, as one ImpositionError naming it, however late pypdf finds the damage.
+
+    pypdf reads objects only when they are used and logs every repair it tries; those notes are kept quiet.
+    """
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    except DAMAGE as err:
+        raise ImpositionError(f"{name}: not a readable PDF ({err or type(err).__name__})") from None
+    finally:
+        log.setLevel(level)
 
 
 def _open(pdf: bytes, name: str) -> PdfReader:
-    try:
-        reader = PdfReader(BytesIO(pdf))
-        if reader.is_encrypted:
-            raise ImpositionError(f"{name}: the PDF is encrypted; save an unencrypted copy first")
-        if not reader.pages:
-            raise ImpositionError(f"{name}: the PDF has no pages")
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
-        raise ImpositionError(f"{name}: not a readable PDF ({err})") from None
+    reader = PdfReader(BytesIO(pdf))
+    if reader.is_encrypted:
+        raise ImpositionError(f"{name}: the PDF is encrypted; save an unencrypted copy first")
+    if not reader.pages:
+        raise ImpositionError(f"{name}: the PDF has no pages")
     return reader
 
 
@@ -94,14 +115,15 @@ def impose(pdf: bytes, scheme: str, options: Options, name: str) -> Imposed:
     orientation that fits them largest. Raises ImpositionError for unreadable input, a scheme the
     pages do not fit (a zine of 9 pages) and pages that would print below half size.
     """
-    reader = _open(pdf, name)
+    with _reading(name):
+        reader = _open(pdf, name)
+        shown = [_shown_size(page) for page in reader.pages]
     try:
         plan = schemes.plan(scheme, len(reader.pages), blanks=options.blanks, across=options.across,
                             down=options.down, sheets_per_signature=options.sheets_per_signature)
     except ValueError as err:
         raise ImpositionError(f"{name}: {err}") from None
     bleed = options.bleed_mm * MM
-    shown = [_shown_size(page) for page in reader.pages]
     trim = (max(w for w, _ in shown) - 2 * bleed, max(h for _, h in shown) - 2 * bleed)
     if min(trim) <= 0:
         raise ImpositionError(f"{name}: a bleed of {options.bleed_mm:g} mm is wider than the pages")
@@ -112,7 +134,7 @@ def impose(pdf: bytes, scheme: str, options: Options, name: str) -> Imposed:
     if scale < MIN_SCALE:
         raise ImpositionError(
             f"{name}: pages of {trim[0] / MM:.0f} x {trim[1] / MM:.0f} mm cannot fit {plan.across * plan.down} "
-            f"to a {sheet.upper()} sheet (they would print at {scale:.0%}); choose a larger --sheet or another scheme"
+            f"to one {sheet.upper()} sheet (they would print at {scale:.0%}); choose a larger --sheet or another scheme"
         )
     two_sided = any(s.back is not None for s in plan.sheets)
     duplex = options.duplex or ("short" if landscape else "long")
@@ -120,14 +142,15 @@ def impose(pdf: bytes, scheme: str, options: Options, name: str) -> Imposed:
         plan = schemes.for_duplex(plan, "long")
     geometry = _geometry(plan, sheet, landscape, scale, trim, options)
     fronts = [(s.front, s.depth) for s in plan.sheets]
-    if not two_sided:
-        return Imposed(_render(reader, fronts, geometry), None, plan, sheet, landscape, "one-sided", scale)
     backs = [(s.back or schemes.Side(()), s.depth) for s in plan.sheets]
-    if duplex == "manual":
-        return Imposed(_render(reader, fronts, geometry), _render(reader, backs[::-1], geometry), plan, sheet,
-                       landscape, duplex, scale)
-    both = [side for pair in zip(fronts, backs, strict=True) for side in pair]
-    return Imposed(_render(reader, both, geometry), None, plan, sheet, landscape, duplex, scale)
+    with _reading(name):
+        if not two_sided:
+            return Imposed(_render(reader, fronts, geometry), None, plan, sheet, landscape, "one-sided", scale, options)
+        if duplex == "manual":
+            return Imposed(_render(reader, fronts, geometry), _render(reader, backs[::-1], geometry), plan, sheet,
+                           landscape, duplex, scale, options)
+        both = [side for pair in zip(fronts, backs, strict=True) for side in pair]
+        return Imposed(_render(reader, both, geometry), None, plan, sheet, landscape, duplex, scale, options)
 
 
 def _shown_size(page: PageObject) -> tuple[float, float]:
@@ -138,7 +161,7 @@ def _shown_size(page: PageObject) -> tuple[float, float]:
 
 def _area(sheet: str, landscape: bool, options: Options) -> tuple[float, float]:
     w, h = SHEETS_MM[sheet]
-    margin = 2 * MARK_SPACE if options.marks else 0.0
+    margin = 2 * (MARK_SPACE + options.bleed_mm * MM) if options.marks else 0.0
     return (h * MM - margin, w * MM - margin) if landscape else (w * MM - margin, h * MM - margin)
 
 
@@ -189,7 +212,7 @@ class _Geometry:
             matrix = _then(matrix, (-1, 0, 0, -1, tw, th))
         matrix = _then(matrix, (s, 0, 0, s, ox, oy))
         clip = ""
-        if b:
+        if b or self.creep:  # bleed reaches past the cell, creep shifts toward the fold: cut both at the cell
             g = self.gutter / 2
             left, bottom = max(ox - b * s, x0 - g, 0.0), max(oy - b * s, y0 - g, 0.0)
             right = min(ox + (tw + b) * s, x0 + self.cell[0] + g, self.size[0])
@@ -217,9 +240,13 @@ def _geometry(plan: schemes.SheetPlan, sheet: str, landscape: bool, scale: float
 
 
 def _marks(g: _Geometry, scheme: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
-    """Thin lines in the margin around the block of cells: crop at its edges, cut and fold between cells."""
+    """Thin lines in the margin around the block of cells: crop at its edges, cut and fold between cells.
+
+    They start 2 mm beyond the bleed, so that none of them prints over it.
+    """
     if not wanted:
         return ()
+    near, far = 2 * MM + g.bleed * g.scale, 7 * MM + g.bleed * g.scale
     folded = FOLDED.get(scheme, "")
     xs = _lines(g.origin[0], g.cell[0], g.gutter, g.across, "v" in folded)
     ys = _lines(g.origin[1], g.cell[1], g.gutter, g.down, "h" in folded)
@@ -227,10 +254,10 @@ def _marks(g: _Geometry, scheme: str, wanted: tuple[str, ...]) -> tuple[str, ...
     (bottom, _), (top, _) = ys[0], ys[-1]
     ops = []
     for at, kind in xs:
-        for a, b in ((max(0.0, bottom - 7 * MM), bottom - 2 * MM), (top + 2 * MM, min(g.size[1], top + 7 * MM))):
+        for a, b in ((max(0.0, bottom - far), bottom - near), (top + near, min(g.size[1], top + far))):
             ops.append((kind, (at, a, at, b)))
     for at, kind in ys:
-        for a, b in ((max(0.0, left - 7 * MM), left - 2 * MM), (right + 2 * MM, min(g.size[0], right + 7 * MM))):
+        for a, b in ((max(0.0, left - far), left - near), (right + near, min(g.size[0], right + far))):
             ops.append((kind, (a, at, b, at)))
     return tuple(
         f"q 0 G 0.3 w {'[3 2] 0 d ' if kind == 'fold' else ''}{_nums(p[:2])} m {_nums(p[2:])} l S Q"
@@ -305,8 +332,10 @@ def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
         assert isinstance(form, StreamObject)
     else:
         joined = DecodedStreamObject()
-        parts = contents if isinstance(contents, ArrayObject) else []
-        joined.set_data(b"\n".join(p.get_object().get_data() for p in parts))
+        parts = [p.get_object() for p in contents] if isinstance(contents, ArrayObject) else []
+        if not all(isinstance(p, StreamObject) for p in parts):
+            raise PdfReadError("a page's /Contents array holds something other than streams")
+        joined.set_data(b"\n".join(p.get_data() for p in parts))
         form = joined.flate_encode()
     box = page.cropbox
     form[NameObject("/Type")] = NameObject("/XObject")

@@ -136,7 +136,8 @@ def _back(fields: Fields) -> Back:
     if isinstance(fields.data.get("back"), (str, int, float)):
         return Back(text=fields.text("back"))
     if not isinstance(fields.data.get("back"), (YamlMap, type(None))):
-        fields.problem("back", f"expected text, or a mapping of text, contact and url, got {describe(fields.data['back'])}")
+        got = describe(fields.data["back"])
+        fields.problem("back", f"expected text, or a mapping of text, contact and url, got {got}")
         return Back()
     back = fields.mapping("back")
     if back is None:

@@ -40,23 +40,23 @@ def contents_end(pages: list[str]) -> int:
 def test_reader_pages_are_the_layout_page_size(built) -> None:
     manifest, result, _ = built
     sizes = page_sizes_mm(result.reader)
-    assert len(sizes) == result.pages >= 4
+    assert len(sizes) == result.imposed.plan.pages >= 4
     assert set(sizes) == {PAGE_MM[manifest.paper]}
 
 
 def test_print_sheets_are_landscape_paper_padded_to_multiple_of_four(built) -> None:
     manifest, result, _ = built
     sizes = page_sizes_mm(result.printed[0])
-    padded = result.pages + result.imposed.plan.blanks
+    padded = result.imposed.plan.pages + result.imposed.plan.blanks
     assert padded % 4 == 0 and result.imposed.plan.blanks < 4
-    assert len(result.imposed.plan.sheets) == padded // 4 == math.ceil(result.pages / 4)
+    assert len(result.imposed.plan.sheets) == padded // 4 == math.ceil(result.imposed.plan.pages / 4)
     assert len(sizes) == 2 * len(result.imposed.plan.sheets)
     assert set(sizes) == {SHEET_MM[manifest.paper]}
 
 
 def test_statement_titles_appear_in_order_each_on_a_new_page(built) -> None:
     _, result, statements = built
-    pages = [words(pdftotext(result.reader, n)) for n in range(1, result.pages + 1)]
+    pages = [words(pdftotext(result.reader, n)) for n in range(1, result.imposed.plan.pages + 1)]
     body = contents_end(pages)
     starts = [next(i for i, text in enumerate(pages) if i > body and text.startswith(words(s.title)))
               for s in statements]
@@ -67,7 +67,7 @@ def test_statement_titles_appear_in_order_each_on_a_new_page(built) -> None:
 
 def test_contents_page_numbers_point_at_each_statement(built) -> None:
     _, result, statements = built
-    pages = [words(pdftotext(result.reader, n)) for n in range(1, result.pages + 1)]
+    pages = [words(pdftotext(result.reader, n)) for n in range(1, result.imposed.plan.pages + 1)]
     contents = " ".join(pages[1 : contents_end(pages) + 1])
     assert contents.startswith("Contents")
     for statement in statements:
@@ -81,7 +81,7 @@ def test_contents_page_numbers_point_at_each_statement(built) -> None:
 
 def test_cover_and_back_cover_carry_the_manifest_text(built) -> None:
     manifest, result, _ = built
-    cover, back = words(pdftotext(result.reader, 1)), words(pdftotext(result.reader, result.pages))
+    cover, back = words(pdftotext(result.reader, 1)), words(pdftotext(result.reader, result.imposed.plan.pages))
     assert cover.startswith(words(manifest.title))
     assert not re.search(r"\b1\s*$", cover), "no page number on the cover"
     for line in manifest.back.contact:
@@ -100,7 +100,7 @@ def test_every_font_is_embedded_and_bundled(built) -> None:
 def test_print_halves_hold_the_saddle_stitch_pages(built) -> None:
     """Sheet i: front (N-1-2i, 2i), back (2i+1, N-2-2i); blanks sit just before the back cover."""
     manifest, result, _ = built
-    n, padded = result.pages, result.pages + result.imposed.plan.blanks
+    n, padded = result.imposed.plan.pages, result.imposed.plan.pages + result.imposed.plan.blanks
     order: list[int | None] = [*range(n - 1), *[None] * result.imposed.plan.blanks, n - 1]
     reader_text = [words(pdftotext(result.reader, p)) for p in range(1, n + 1)]
     width, height = (v * 72 / 25.4 for v in SHEET_MM[manifest.paper])
@@ -167,7 +167,7 @@ def test_untrusted_statement_prints_html_as_text_and_reads_nothing(tmp_path: Pat
     )
     (tmp_path / "m.yaml").write_text("title: Test\nstatements: [evil]\n")
     result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
-    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.pages + 1))
+    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.imposed.plan.pages + 1))
     assert '<img src="file:///etc/hostname">' in text
     assert "<script>alert(1)</script>" in text
     assert "TOP SECRET" not in text
@@ -202,6 +202,6 @@ def test_every_script_prints_in_the_bundled_fonts_with_its_language(tmp_path: Pa
     assert '<article class="statement" id="statement-s-ar" lang="ar" dir="rtl">' in html
     result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
     assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in fonts(result.reader)), fonts(result.reader)
-    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.pages + 1))
+    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.imposed.plan.pages + 1))
     for language in ("uk", "el"):
         assert texts[language][1] in text
