@@ -36,12 +36,13 @@ def test_build_prints_pages_sheets_and_how_to_fold(runner: CliRunner, tmp_path: 
     assert (tmp_path / "anti-war.pdf").is_file() and (tmp_path / "anti-war-print.pdf").is_file()
 
 
-def test_build_defaults_to_out_folder_of_the_working_directory(runner: CliRunner, tmp_path: Path) -> None:
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["build", str(EXAMPLES / "ilps.yaml")])
-        assert result.exit_code == 0, result.output
-        assert Path("out/ilps.pdf").is_file() and Path("out/ilps-print.pdf").is_file()
-        assert "US Letter" in result.output
+def test_build_defaults_to_out_folder_of_the_working_directory(runner: CliRunner, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build", str(EXAMPLES / "ilps.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/ilps.pdf").is_file() and (tmp_path / "out/ilps-print.pdf").is_file()
+    assert "US Letter" in result.output
 
 
 def test_bad_manifest_exits_1_listing_every_problem(runner: CliRunner, tmp_path: Path) -> None:
