@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-# Kept here, not imported, so that `pamphlet --help` loads no PDF library; tests check they match.
-SCHEMES = ("saddle", "signatures", "zine", "trifold", "nup", "cutstack")
+from pamphlet.schemes import BLANKS, DUPLEX, SCHEMES
+
+# A copy of impose.SHEETS_MM's names, so that `pamphlet --help` loads no PDF library; a test checks they match.
 SHEETS = ("a4", "letter", "a3", "tabloid")
-DUPLEX = ("short", "long", "manual")
-BLANKS = ("before-last", "end")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

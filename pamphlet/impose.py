@@ -236,7 +236,7 @@ def _geometry(plan: schemes.SheetPlan, sheet: str, landscape: bool, scale: float
     deepest = max(s.depth for s in plan.sheets)
     creep = options.creep_mm * MM / deepest if plan.scheme in CREEP and deepest else 0.0
     geometry = _Geometry(size, origin, cell, gutter, scale, options.bleed_mm * MM, creep, plan.across, plan.down, ())
-    return _Geometry(**{**geometry.__dict__, "marks": _marks(geometry, plan.scheme, options.marks)})
+    return replace(geometry, marks=_marks(geometry, plan.scheme, options.marks))
 
 
 def _marks(g: _Geometry, scheme: str, wanted: tuple[str, ...]) -> tuple[str, ...]:

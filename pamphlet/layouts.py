@@ -67,9 +67,8 @@ def _is_layout(folder: Path) -> bool:
 
 def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, ...] = ()) -> Layout:
     """The layout called ``name``; raise LayoutError listing the available ones when unknown."""
-    roots = search_path(manifest_dir)
-    if _seen and name == _seen[-1]:
-        roots = roots[roots.index(BUILTIN_LAYOUTS) :] if BUILTIN_LAYOUTS in roots else roots
+    # a manifest's own layout that extends the built-in one of the same name
+    roots = (BUILTIN_LAYOUTS,) if _seen and name == _seen[-1] else search_path(manifest_dir)
     folder = next((r / name for r in roots if _is_layout(r / name)), None)
     if folder is None:
         raise LayoutError(f"unknown layout '{name}'; available: {', '.join(available(manifest_dir))}")
