@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from pamphlet.context import context
 from pamphlet.errors import OutputError, RenderError, problems_error
 from pamphlet.impose import Imposed, impose, page_count
-from pamphlet.layouts import FONTS, Layout, find_layout
-from pamphlet.manifest import Manifest, read_manifest
-from pamphlet.markdown import to_html
+from pamphlet.layouts import FONTS, find_layout
+from pamphlet.manifest import read_manifest
 from pamphlet.render import render_pdf
-from pamphlet.statements import Statement, read_library, select
-
-RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "yi", "ckb", "dv")
+from pamphlet.statements import read_library, select
 
 
 @dataclass(frozen=True)
@@ -56,41 +52,6 @@ def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResu
                  out_dir / f"{manifest.stem}-print-backs.pdf": imposed.backs}
     write_atomically(files)
     return BuildResult(reader, tuple(files)[1:], imposed, time.perf_counter() - started, warnings)
-
-
-def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...]) -> dict[str, Any]:
-    """Everything a layout template may use."""
-    width, height = layout.page_mm[manifest.paper]
-    when = manifest.edition or (_long_date(manifest.date) if manifest.date else None)
-    return {
-        "manifest": manifest,
-        "when": when,
-        "created": _created(),
-        "page": {"width": width, "height": height},
-        "fonts_css": (FONTS / "fonts.css").as_uri(),
-        "stylesheets": [p.as_uri() for p in layout.stylesheets],
-        "items": [
-            {
-                "statement": s,
-                "anchor": f"statement-{s.id}",
-                "body": to_html(s.body),
-                "direction": "rtl" if s.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
-            }
-            for s in statements
-        ],
-    }
-
-
-def _long_date(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"
-
-
-def _created() -> str | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_atomically(files: dict[Path, bytes]) -> None:

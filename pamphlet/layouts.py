@@ -18,6 +18,7 @@ BUILTIN_LAYOUTS = DATA_ROOT / "layouts"
 FONTS = DATA_ROOT / "fonts"
 PAPERS = ("a4", "letter")
 TEMPLATE = "document.html.j2"
+MIN_SIZE = 8.0  #: the smallest body text size, in points, that pamphlet prints
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class Layout:
     description: str
     page_mm: dict[str, tuple[float, float]]  # paper -> (width, height) of one page
     scheme: str
+    pages: int | None  # the most pages it holds (a zine's 8), or None when it grows with its text
+    split: bool  # statements start on new pages, so each can be rendered on its own and cached
+    size: float  # the body text size in points, before any shrinking to fit
 
     @property
     def stylesheets(self) -> tuple[Path, ...]:
@@ -77,7 +81,7 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
         fields = Fields(parse(path.read_text(encoding="utf-8"), path), path)
     except (ValueError, UnicodeDecodeError) as err:
         raise LayoutError(str(err)) from None
-    fields.unknown(("description", "extends", "page", "imposition"))
+    fields.unknown(("description", "extends", "page", "imposition", "pages", "split", "size"))
     parent_name = fields.text("extends")
     if parent_name in (*_seen, name) and parent_name != name:
         raise LayoutError(f"{path}:{fields.line('extends')}: extends: layouts extend each other in a circle")
@@ -101,6 +105,9 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
             pages.problem(paper, f"expected [width, height] in millimetres, got {size!r}")
     if not page_mm and not fields.problems:
         fields.problem("page", "expected page sizes for a4 and letter paper in millimetres")
+    pages_held = _pages(fields, parent)
+    split = _split(fields, parent)
+    size = fields.number("size", parent.size if parent else 10.0, low=MIN_SIZE, high=24.0)
     if fields.problems:
         raise problems_error(LayoutError, fields.problems)
     return Layout(
@@ -109,4 +116,22 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
         description=fields.text("description") or (parent.description if parent else ""),
         page_mm=page_mm,
         scheme=fields.text("imposition") or (parent.scheme if parent else "saddle"),
+        pages=pages_held,
+        split=split,
+        size=size,
     )
+
+
+def _split(fields: Fields, parent: Layout | None) -> bool:
+    value = fields.data.get("split", parent.split if parent else False)
+    if not isinstance(value, bool):
+        fields.problem("split", f"expected true or false, got {value!r}")
+    return value is True
+
+
+def _pages(fields: Fields, parent: Layout | None) -> int | None:
+    value = fields.data.get("pages", parent.pages if parent else None)
+    if value is None or (type(value) is int and value > 0):
+        return value
+    fields.problem("pages", f"expected a whole number of pages, got {value!r}")
+    return None

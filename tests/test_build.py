@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pamphlet.build import build, context
+from pamphlet.build import build
+from pamphlet.context import context
 from pamphlet.errors import ManifestError, OutputError, PamphletError
 from pamphlet.layouts import find_layout
 from pamphlet.manifest import read_manifest

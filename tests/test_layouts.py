@@ -95,13 +95,15 @@ def test_an_invalid_layout_yaml_is_reported_at_its_line(tmp_path: Path, yaml: st
 
 
 def test_every_problem_of_a_layout_yaml_at_once(tmp_path: Path) -> None:
-    path = layout(tmp_path, "bad", "size: A5\npage:\n  a4: [-1, 210]\n  letter: []\n")
+    path = layout(tmp_path, "bad", "size: A5\npage:\n  a4: [-1, 210]\n  letter: []\npages: 0\nsplit: 1\n")
     assert problem("bad", tmp_path) == "\n".join(
         [
-            "3 problems:",
-            f"  {path}:1: size: unknown key; expected one of: description, extends, page, imposition",
+            "5 problems:",
+            f"  {path}:1: size: expected a number from 8 to 24, got 'A5'",
             f"  {path}:3: page.a4: expected [width, height] in millimetres, got [-1, 210]",
             f"  {path}:4: page.letter: expected [width, height] in millimetres, got []",
+            f"  {path}:5: pages: expected a whole number of pages, got 0",
+            f"  {path}:6: split: expected true or false, got 1",
         ]
     )
 

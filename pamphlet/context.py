@@ -1,0 +1,49 @@
+"""What a layout template sees: the manifest, its statements as HTML, page size, fonts and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from pamphlet.layouts import FONTS, Layout
+from pamphlet.manifest import Manifest
+from pamphlet.markdown import to_html
+from pamphlet.statements import Statement
+
+RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "yi", "ckb", "dv")
+
+
+def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...]) -> dict[str, Any]:
+    """Everything a layout template may use."""
+    width, height = layout.page_mm[manifest.paper]
+    when = manifest.edition or (_long_date(manifest.date) if manifest.date else None)
+    return {
+        "manifest": manifest,
+        "when": when,
+        "created": _created(),
+        "page": {"width": width, "height": height},
+        "fonts_css": (FONTS / "fonts.css").as_uri(),
+        "stylesheets": [p.as_uri() for p in layout.stylesheets],
+        "items": [
+            {
+                "statement": s,
+                "anchor": f"statement-{s.id}",
+                "body": to_html(s.body),
+                "direction": "rtl" if s.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
+            }
+            for s in statements
+        ],
+    }
+
+
+def _long_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _created() -> str | None:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
