@@ -11,7 +11,7 @@ from pathlib import Path
 from pamphlet.context import context
 from pamphlet.errors import OutputError, RenderError, problems_error
 from pamphlet.impose import Imposed, impose, page_count
-from pamphlet.layouts import FONTS, find_layout
+from pamphlet.layouts import FONTS, PARTIALS, find_layout
 from pamphlet.manifest import read_manifest
 from pamphlet.render import render_pdf
 from pamphlet.statements import read_library, select
@@ -39,7 +39,7 @@ def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResu
     statements = select(read_library(manifest.library), manifest.statements, manifest.path)
     layout = find_layout(manifest.layout, manifest.path.parent)
     html = layout.render(context(manifest, layout, statements))
-    roots = (*layout.folders, FONTS, manifest.library)
+    roots = (*layout.folders, PARTIALS, FONTS, manifest.library)
     pdf, warnings = render_pdf(html, layout.folders[0], roots)
     if strict and warnings:
         raise problems_error(RenderError, [f"{manifest.path}: warning (--strict): {w}" for w in warnings])

@@ -15,6 +15,8 @@ _HERE = Path(__file__).resolve().parent
 #: Built-in layouts and fonts: inside the installed package, or beside it in a source checkout.
 DATA_ROOT = _HERE if (_HERE / "layouts").is_dir() else _HERE.parent
 BUILTIN_LAYOUTS = DATA_ROOT / "layouts"
+#: Templates every layout may include (``{% include "qr.html.j2" %}``); not a layout itself.
+PARTIALS = BUILTIN_LAYOUTS / "partials"
 FONTS = DATA_ROOT / "fonts"
 PAPERS = ("a4", "letter")
 TEMPLATE = "document.html.j2"
@@ -42,7 +44,7 @@ class Layout:
     def render(self, context: dict[str, Any]) -> str:
         """Render the layout's document template with ``context``; raise LayoutError on template bugs."""
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
+            loader=jinja2.FileSystemLoader([str(f) for f in (*self.folders, PARTIALS)]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
