@@ -74,3 +74,11 @@ def write_atomically(files: dict[Path, bytes]) -> None:
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
+
+
+def document_html(manifest_path: Path) -> str:
+    """The whole pamphlet of ``manifest_path`` as one HTML document (benchmarks render it bare)."""
+    manifest = read_manifest(manifest_path)
+    statements = select(read_library(manifest.library), manifest.statements, manifest.path)
+    layout = find_layout(manifest.layout, manifest.path.parent)
+    return layout.render(context(manifest, layout, statements))
