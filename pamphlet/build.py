@@ -1,20 +1,28 @@
-"""Run the pipeline for one manifest: select, render, impose, and write both PDFs atomically."""
+"""Run the pipeline for one or more manifests: select, render (in parts, cached), impose, write atomically."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble, body_pages
 from pamphlet.context import context
 from pamphlet.errors import OutputError, RenderError, problems_error
+from pamphlet.fit import size_steps, too_long
 from pamphlet.impose import Imposed, impose, page_count
-from pamphlet.layouts import FONTS, PARTIALS, find_layout
-from pamphlet.manifest import read_manifest
-from pamphlet.render import render_pdf
-from pamphlet.statements import read_library, select
+from pamphlet.layouts import FONTS, PARTIALS, Layout, find_layout
+from pamphlet.manifest import Manifest, read_manifest
+from pamphlet.render import Job, Rendered
+from pamphlet.renderer import Renderer
+from pamphlet.statements import Statement, read_library, select
+
+SECTIONS = ("cover", "contents", "statements", "sources", "back")
 
 
 @dataclass(frozen=True)
@@ -26,21 +34,143 @@ class BuildResult:
     imposed: Imposed
     seconds: float
     warnings: tuple[str, ...]
+    body_size: float  # the body text size printed, in points (smaller than the layout's when shrunk to fit)
+    shrunk: bool
 
 
-def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResult:
+@dataclass(frozen=True)
+class _Plan:
+    """One manifest read and resolved, ready to render."""
+
+    manifest: Manifest
+    layout: Layout
+    statements: tuple[Statement, ...]
+    context: dict[str, Any]
+    roots: tuple[Path, ...]
+
+    def job(self, **values: Any) -> Job:
+        """A job rendering the layout's template with ``values`` laid over the context."""
+        return Job((self.layout.render({**self.context, **values}),), self.layout.folders[0], self.roots)
+
+
+def build(manifest_path: Path, out_dir: Path, strict: bool = False, renderer: Renderer | None = None) -> BuildResult:
     """Build ``manifest_path`` into ``out_dir``/<stem>.pdf and <stem>-print.pdf.
 
     With ``strict``, any rendering warning fails the build. Either every file is written
     or none is touched.
     """
+    if renderer:
+        return build_many([manifest_path], out_dir, strict, renderer)[0]
+    with Renderer() as own:
+        return build_many([manifest_path], out_dir, strict, own)[0]
+
+
+def build_many(manifest_paths: Sequence[Path], out_dir: Path, strict: bool, renderer: Renderer) -> list[BuildResult]:
+    """Build every manifest, rendering all their parts together on ``renderer``'s workers."""
     started = time.perf_counter()
+    plans = [_plan(path) for path in manifest_paths]
+    jobs = [_first_jobs(plan) for plan in plans]
+    done = iter(renderer.run([job for mine in jobs for job in mine]))
+    parts = [[next(done) for _ in mine] for mine in jobs]
+    contents = _contents([plan for plan in plans if plan.layout.split],
+                         [p for plan, p in zip(plans, parts, strict=True) if plan.layout.split], renderer)
+    return [_finish(plan, mine, contents.get(id(plan)), out_dir, strict, started)
+            for plan, mine in zip(plans, parts, strict=True)]
+
+
+def document_html(manifest_path: Path) -> str:
+    """The whole pamphlet of ``manifest_path`` as one HTML document, page numbers filled in, running heads
+    in margin boxes: what a single WeasyPrint render would take to print the same pages (benchmarks use it)."""
+    plan = _plan(manifest_path)
+    if not plan.layout.split:
+        return plan.layout.render(plan.context)
+    with Renderer() as own:
+        entries, _ = _contents([plan], [own.run(_first_jobs(plan))], own)[id(plan)]
+    return plan.layout.render({**plan.context, "sections": SECTIONS, "stamps": (), "whole": True,
+                               "contents": entries})
+
+
+def _plan(manifest_path: Path) -> _Plan:
     manifest = read_manifest(manifest_path)
     statements = select(read_library(manifest.library), manifest.statements, manifest.path)
     layout = find_layout(manifest.layout, manifest.path.parent)
-    html = layout.render(context(manifest, layout, statements))
-    roots = (*layout.folders, PARTIALS, FONTS, manifest.library)
-    pdf, warnings = render_pdf(html, layout.folders[0], roots)
+    values = context(manifest, layout, statements)
+    values = {"body_size": layout.size, **values, "sections": SECTIONS, "stamps": (), "whole": True, "contents": ()}
+    return _Plan(manifest, layout, statements, values, (*layout.folders, PARTIALS, FONTS))
+
+
+def _first_jobs(plan: _Plan) -> list[Job]:
+    """A split layout: the cover, each statement, the sources and the back, each on its own (the contents
+    waits for their page counts). Any other: the whole document, in every size it may shrink to."""
+    if plan.layout.split:
+        items = plan.context["items"]
+        return [
+            plan.job(sections=("cover",), stamps=COVER_STAMPS, whole=False),
+            *(plan.job(sections=("statements",), items=[item], stamps=("head-right",), whole=False) for item in items),
+            plan.job(sections=("sources",), stamps=("head-right",), whole=False),
+            plan.job(sections=("back",), whole=False),
+        ]
+    sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
+    htmls = tuple(plan.layout.render({**plan.context, "body_size": size}) for size in sizes)
+    return [Job(htmls, plan.layout.folders[0], plan.roots, plan.layout.pages)]
+
+
+def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Renderer
+              ) -> dict[int, tuple[list[dict[str, str]], Rendered]]:
+    """For each split plan (by id), its contents entries with their page numbers, and the contents rendered.
+
+    The numbers depend on how many pages the contents itself takes: start with one page and
+    render again in the rare case it takes more.
+    """
+    counts = {id(plan): [body_pages(Piece(p.pdf, k, _stamps(k), "")) for p, k in zip(mine, _kinds(plan), strict=True)]
+              for plan, mine in zip(plans, parts, strict=True)}
+    length = {id(plan): 1 for plan in plans}
+    found: dict[int, tuple[list[dict[str, str]], Rendered]] = {}
+    while todo := [plan for plan in plans if id(plan) not in found]:
+        entries = [_entries(plan, counts[id(plan)], length[id(plan)]) for plan in todo]
+        rendered = renderer.run([plan.job(sections=("contents",), contents=e, whole=False)
+                                 for plan, e in zip(todo, entries, strict=True)])
+        for plan, mine, result in zip(todo, entries, rendered, strict=True):
+            pages = body_pages(Piece(result.pdf, "contents", 0, ""))
+            if pages == length[id(plan)]:
+                found[id(plan)] = (mine, result)
+            length[id(plan)] = pages
+    return found
+
+
+def _entries(plan: _Plan, counts: list[int], length: int) -> list[dict[str, str]]:
+    """Contents entries (title, byline, page) when the contents takes ``length`` pages after the cover."""
+    firsts = [counts[0] + length + 1 + sum(counts[1:i]) for i in range(1, len(counts) - 1)]
+    titles = [*((s.title, s.byline or "") for s in plan.statements), ("Sources", "")]
+    return [{"title": t, "byline": b, "page": str(n)} for (t, b), n in zip(titles, firsts, strict=True)]
+
+
+def _kinds(plan: _Plan) -> list[str]:
+    """What each first-round part of a split plan is."""
+    return ["cover", *["statement"] * len(plan.statements), "sources", "back"]
+
+
+def _stamps(kind: str) -> int:
+    return {"cover": len(COVER_STAMPS), "statement": 1, "sources": 1}.get(kind, 0)
+
+
+def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] | None, out_dir: Path,
+            strict: bool, started: float) -> BuildResult:
+    manifest, layout = plan.manifest, plan.layout
+    if contents:
+        parts = [parts[0], contents[1], *parts[1:]]
+        kinds = ["cover", "contents", *["statement"] * len(plan.statements), "sources", "back"]
+        titles = ["", "Contents", *(s.title for s in plan.statements), "Sources", ""]
+        pieces = [Piece(p.pdf, k, _stamps(k), t) for p, k, t in zip(parts, kinds, titles, strict=True)]
+        pdf = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, _pdf_date()))
+        size, shrunk = plan.context["body_size"], False
+    else:
+        (rendered,) = parts
+        sizes = size_steps(plan.context["body_size"]) if layout.pages else (plan.context["body_size"],)
+        if not rendered.fits:
+            raise too_long(manifest, layout, plan.statements, rendered.pdf)
+        pdf, size, shrunk = rendered.pdf, sizes[rendered.choice], rendered.choice > 0
+    warnings = tuple(dict.fromkeys(w for p in parts for w in p.warnings))
     if strict and warnings:
         raise problems_error(RenderError, [f"{manifest.path}: warning (--strict): {w}" for w in warnings])
     imposed = impose(pdf, manifest.scheme or layout.scheme, manifest.options, str(manifest.path))
@@ -51,7 +181,15 @@ def build(manifest_path: Path, out_dir: Path, strict: bool = False) -> BuildResu
         files = {reader: pdf, out_dir / f"{manifest.stem}-print-fronts.pdf": imposed.pdf,
                  out_dir / f"{manifest.stem}-print-backs.pdf": imposed.backs}
     write_atomically(files)
-    return BuildResult(reader, tuple(files)[1:], imposed, time.perf_counter() - started, warnings)
+    return BuildResult(reader, tuple(files)[1:], imposed, time.perf_counter() - started, warnings, size, shrunk)
+
+
+def _pdf_date() -> str | None:
+    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
 
 
 def write_atomically(files: dict[Path, bytes]) -> None:
@@ -75,10 +213,3 @@ def write_atomically(files: dict[Path, bytes]) -> None:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
 
-
-def document_html(manifest_path: Path) -> str:
-    """The whole pamphlet of ``manifest_path`` as one HTML document (benchmarks render it bare)."""
-    manifest = read_manifest(manifest_path)
-    statements = select(read_library(manifest.library), manifest.statements, manifest.path)
-    layout = find_layout(manifest.layout, manifest.path.parent)
-    return layout.render(context(manifest, layout, statements))

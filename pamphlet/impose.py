@@ -310,7 +310,7 @@ def _render(reader: PdfReader, sides: list[tuple[schemes.Side, int]], geometry: 
             if slot.page is None:
                 continue
             if slot.page not in forms:
-                forms[slot.page] = _form(writer, reader.pages[slot.page])
+                forms[slot.page] = form_xobject(writer, reader.pages[slot.page])
             xobjects[NameObject(f"/P{slot.page}")] = forms[slot.page]
             ops.append(geometry.place(index, slot, depth, reader.pages[slot.page]))
         page = writer.add_blank_page(*geometry.size)
@@ -323,7 +323,7 @@ def _render(reader: PdfReader, sides: list[tuple[schemes.Side, int]], geometry: 
     return out.getvalue()
 
 
-def _form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+def form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
     """The page as a Form XObject: its content stream kept as it was encoded, its resources shared."""
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None

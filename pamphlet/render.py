@@ -6,7 +6,9 @@ import hashlib
 import logging
 import mimetypes
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pamphlet.errors import RenderError
@@ -14,20 +16,96 @@ from pamphlet.errors import RenderError
 log = logging.getLogger("pamphlet")
 
 
-def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:
-    """Render ``html`` (relative URLs resolved against ``base``) to PDF bytes.
+@dataclass(frozen=True)
+class Job:
+    """One PDF to render: candidate HTMLs, largest text first, and the most pages the result may have."""
 
-    Only ``data:`` URLs and regular files under ``roots`` can be read; nothing is fetched from
-    the network. Returns the PDF and the warnings WeasyPrint gave (missing glyphs, refused files).
+    htmls: tuple[str, ...]
+    base: Path  # relative URLs resolve against it
+    roots: tuple[Path, ...]  # the only folders whose files may be read
+    pages: int | None = None  # None: one candidate, any length
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered PDF, which candidate it is, whether it fits, and WeasyPrint's warnings."""
+
+    pdf: bytes
+    choice: int
+    fits: bool
+    warnings: tuple[str, ...]
+
+
+def render(job: Job) -> Rendered:
+    """Render the first candidate of ``job`` that has at most ``job.pages`` pages.
+
+    Candidates are tried largest first, then by halving; when none fits, the last one is
+    rendered with ``fits`` False. Pure function of the job: worker processes run it too.
     """
+    warnings: list[str] = []
+
+    def attempt(index: int) -> tuple[Any, list[str]]:
+        warnings.clear()
+        document = _layout(job.htmls[index], job.base, job.roots, warnings)
+        return document, list(warnings)
+
+    last = len(job.htmls) - 1
+    document, found = attempt(0)
+    choice = 0
+    if job.pages is not None and len(document.pages) > job.pages and last:
+        low, high, best = 1, last, None
+        while low <= high:
+            middle = (low + high) // 2
+            candidate = attempt(middle)
+            if len(candidate[0].pages) <= job.pages:
+                best, high = (middle, candidate), middle - 1
+            else:
+                low = middle + 1
+        choice, (document, found) = best if best else (last, candidate if middle == last else attempt(last))
+    fits = job.pages is None or len(document.pages) <= job.pages
+    identifier = hashlib.sha256(job.htmls[choice].encode()).hexdigest()[:32].encode()  # same HTML, same bytes
+    try:
+        pdf = document.write_pdf(pdf_identifier=identifier)
+    except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
+        raise RenderError(f"WeasyPrint could not write the PDF: {type(err).__name__}: {err}") from None
+    return Rendered(pdf, choice, fits, tuple(dict.fromkeys(found)))
+
+
+def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:
+    """Render ``html`` (relative URLs resolved against ``base``) to PDF bytes and WeasyPrint's warnings.
+
+    Only ``data:`` URLs and regular files under ``roots`` can be read; nothing is fetched from the network.
+    """
+    rendered = render(Job((html,), base, roots))
+    return rendered.pdf, rendered.warnings
+
+
+def _layout(html: str, base: Path, roots: tuple[Path, ...], warnings: list[str]) -> Any:
+    """Lay ``html`` out with WeasyPrint (a Document of pages), logging its warnings into ``warnings``."""
     import weasyprint
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warnings.append(record.getMessage())
+
+    handler = Collect(logging.WARNING)
+    weasy_log = logging.getLogger("weasyprint")
+    weasy_log.addHandler(handler)
+    try:
+        return weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=_fetcher(roots)).render()
+    except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
+        raise RenderError(f"WeasyPrint could not render the pamphlet: {type(err).__name__}: {err}") from None
+    finally:
+        weasy_log.removeHandler(handler)
+
+
+def _fetcher(roots: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URL fetcher serving data: URLs and regular files under ``roots``, refusing the rest."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
     allowed = tuple(r.resolve() for r in roots)
 
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves data: URLs and files under the allowed roots; refuses everything else."""
-
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
@@ -42,22 +120,4 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, t
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
 
-    warnings: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            warnings.append(record.getMessage())
-
-    handler = Collect(logging.WARNING)
-    weasy_log = logging.getLogger("weasyprint")
-    weasy_log.addHandler(handler)
-    try:
-        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=ProjectFetcher())
-        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()  # same HTML, same bytes
-        pdf = document.write_pdf(pdf_identifier=identifier)
-    except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
-        raise RenderError(f"WeasyPrint could not render the pamphlet: {type(err).__name__}: {err}") from None
-    finally:
-        weasy_log.removeHandler(handler)
-    assert isinstance(pdf, bytes)
-    return pdf, tuple(dict.fromkeys(warnings))
+    return ProjectFetcher()

@@ -1,0 +1,82 @@
+"""A folder of rendered PDFs, keyed on the content of every input, so a rebuild renders only what changed."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pamphlet.render import Job, Rendered
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def folder() -> Path:
+    """Where rendered parts are kept: $PAMPHLET_CACHE_DIR, else $XDG_CACHE_HOME/pamphlet or ~/.cache/pamphlet."""
+    if os.environ.get("PAMPHLET_CACHE_DIR"):
+        return Path(os.environ["PAMPHLET_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pamphlet"
+
+
+def fingerprint(roots: tuple[Path, ...]) -> bytes:
+    """A digest of the code of pamphlet and WeasyPrint and of every file the renderer may read
+    (under ``roots``: layouts, partials, fonts), read afresh on every build so that it is never stale."""
+    digest = hashlib.sha256(_code())
+    for root in roots:
+        root = root.resolve()
+        digest.update(b"\0root\0" + str(root).encode())
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def key(job: Job, inputs: bytes) -> str:
+    """The digest of ``job`` and the ``inputs`` fingerprint of its roots: equal keys, equal PDFs."""
+    digest = hashlib.sha256(inputs)
+    for html in job.htmls:
+        digest.update(b"\0html\0" + html.encode())
+    digest.update(f"\0{job.base}\0{job.pages}".encode())
+    return digest.hexdigest()
+
+
+def load(where: Path, digest: str) -> Rendered | None:
+    """The cached rendering for ``digest``, or None (also when the entry is damaged)."""
+    try:
+        meta = json.loads((where / digest[:2] / f"{digest}.json").read_text(encoding="utf-8"))
+        pdf = (where / digest[:2] / f"{digest}.pdf").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
+        return None
+    return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), tuple(meta["warnings"]))
+
+
+def store(where: Path, digest: str, rendered: Rendered) -> None:
+    """Keep ``rendered`` under ``digest``; a cache that cannot be written is silently skipped."""
+    meta = {"sha256": hashlib.sha256(rendered.pdf).hexdigest(), "choice": rendered.choice,
+            "fits": rendered.fits, "warnings": list(rendered.warnings)}
+    try:
+        target = where / digest[:2]
+        target.mkdir(parents=True, exist_ok=True)
+        for suffix, data in ((".pdf", rendered.pdf), (".json", json.dumps(meta).encode())):
+            fd, name = tempfile.mkstemp(dir=target, prefix=".", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(name, target / f"{digest}{suffix}")
+    except OSError:
+        return
+
+
+@functools.cache
+def _code() -> bytes:
+    """The source of pamphlet and the version of WeasyPrint, so that new code never reads old results."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"weasyprint {version('weasyprint')} pydyf {version('pydyf')}".encode())
+    for path in sorted(_PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+

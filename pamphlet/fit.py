@@ -1,0 +1,58 @@
+"""Fitting text to a layout of fixed pages: the sizes to try, and the error when even the smallest fails."""
+
+from __future__ import annotations
+
+import math
+from io import BytesIO
+
+from pamphlet.errors import RenderError
+from pamphlet.layouts import MIN_SIZE, Layout, available, find_layout
+from pamphlet.manifest import Manifest
+from pamphlet.statements import Statement
+
+STEP = 0.5  # points between the sizes tried
+
+
+def size_steps(base: float) -> tuple[float, ...]:
+    """Body sizes to try, largest first: ``base``, then down by half points to MIN_SIZE.
+
+    >>> size_steps(10)
+    (10.0, 9.5, 9.0, 8.5, 8.0)
+    """
+    steps = max(0, math.floor((base - MIN_SIZE) / STEP + 1e-9))
+    return tuple(round(base - STEP * k, 2) for k in range(steps + 1))
+
+
+def too_long(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...], pdf: bytes) -> RenderError:
+    """The error for text that overflows ``layout`` even at the smallest size (``pdf``, rendered at it).
+
+    It counts the words on the pages beyond the layout's last (the back page excepted) and names
+    the layouts with room for them.
+    """
+    from pypdf import PdfReader
+
+    assert layout.pages is not None
+    pages = PdfReader(BytesIO(pdf)).pages
+    overflow = range(layout.pages - 1, len(pages) - 1)
+    over = sum(len(pages[i].extract_text().split()) for i in overflow)
+    room = _room(layout, manifest) * len(pages) / layout.pages
+    fits = [name for name, area in _rooms(manifest) if area >= room and name != layout.name]
+    names = ", ".join(f"'{s.title}' ({s.path}, {s.words} words)" for s in statements)
+    return RenderError(
+        f"{manifest.path}: {names}: about {over} words too long for layout '{layout.name}' "
+        f"({layout.pages} pages) even at {MIN_SIZE:g} pt; layouts with room: {', '.join(fits) or 'none'}"
+    )
+
+
+def _room(layout: Layout, manifest: Manifest) -> float:
+    """Page area the layout holds, in square millimetres (infinite when it grows with its text)."""
+    if layout.pages is None:
+        return math.inf
+    width, height = layout.page_mm.get(manifest.paper, next(iter(layout.page_mm.values())))
+    return layout.pages * width * height
+
+
+def _rooms(manifest: Manifest) -> list[tuple[str, float]]:
+    """Every layout the manifest could use, smallest room first."""
+    found = [find_layout(name, manifest.path.parent) for name in available(manifest.path.parent)]
+    return sorted(((f.name, _room(f, manifest)) for f in found), key=lambda pair: pair[1])

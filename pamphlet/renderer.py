@@ -1,0 +1,87 @@
+"""Render many jobs: from the cache when it has them, the rest on a warm pool of worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from types import TracebackType
+
+from pamphlet import cache
+from pamphlet.render import Job, Rendered, render
+
+Progress = Callable[[int, int], None]  # (rendered so far, to render in all)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Renderer:
+    """Renders jobs for one command run, reusing one pool of ``jobs`` worker processes across builds.
+
+    With a ``cache`` folder, a job whose inputs were rendered before is read back instead.
+    Results never depend on the number of workers or on the cache: each job renders alone.
+    """
+
+    def __init__(self, jobs: int = 1, cache_dir: Path | None = None, progress: Progress | None = None) -> None:
+        self.jobs = max(1, jobs)
+        self.cache_dir = cache_dir
+        self.progress = progress
+        self._pool: ProcessPoolExecutor | None = None
+        self._inputs: dict[tuple[Path, ...], bytes] = {}
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if self._pool:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def run(self, jobs: list[Job]) -> list[Rendered]:
+        """The rendering of every job, in order."""
+        keys = [cache.key(job, self._fingerprint(job.roots)) for job in jobs] if self.cache_dir else []
+        found: dict[int, Rendered] = {}
+        if self.cache_dir:
+            for index, digest in enumerate(keys):
+                if (hit := cache.load(self.cache_dir, digest)) is not None:
+                    found[index] = hit
+        todo = [i for i in range(len(jobs)) if i not in found]
+        todo.sort(key=lambda i: -sum(map(len, jobs[i].htmls)))  # longest first: the workers finish together
+        for index, rendered in self._render(jobs, todo):
+            found[index] = rendered
+            if self.cache_dir:
+                cache.store(self.cache_dir, keys[index], rendered)
+        return [found[i] for i in range(len(jobs))]
+
+    def _render(self, jobs: list[Job], todo: list[int]) -> list[tuple[int, Rendered]]:
+        done: list[tuple[int, Rendered]] = []
+        if self.jobs == 1 or len(todo) < 2:
+            for index in todo:
+                done.append((index, render(jobs[index])))
+                self._report(len(done), len(todo))
+            return done
+        futures: dict[Future[Rendered], int] = {self._workers().submit(render, jobs[i]): i for i in todo}
+        for future in as_completed(futures):
+            done.append((futures[future], future.result()))
+            self._report(len(done), len(todo))
+        return done
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(done, total)
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
+        return self._pool
+
+    def _fingerprint(self, roots: tuple[Path, ...]) -> bytes:
+        if roots not in self._inputs:
+            self._inputs[roots] = cache.fingerprint(roots)
+        return self._inputs[roots]
