@@ -1,4 +1,4 @@
-"""What a layout template sees: the manifest, its statements as HTML, page size, fonts and dates."""
+"""What a layout template sees: the manifest, its statements as HTML, page size, fonts, theme and QR codes."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import datetime as dt
 import os
 from typing import Any
 
+from markupsafe import Markup
+
 from pamphlet.layouts import FONTS, Layout
 from pamphlet.manifest import Manifest
-from pamphlet.markdown import to_html
+from pamphlet.markdown import printed_url, to_html
+from pamphlet.qr import is_web_address, qr_code
 from pamphlet.statements import Statement
 
 RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "yi", "ckb", "dv")
@@ -25,16 +28,28 @@ def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...
         "page": {"width": width, "height": height},
         "fonts_css": (FONTS / "fonts.css").as_uri(),
         "stylesheets": [p.as_uri() for p in layout.stylesheets],
+        "theme": manifest.theme,
+        "body_size": manifest.theme.size or layout.size,
+        "pullquote": manifest.pullquote,
+        "qr": qr_code(manifest.back.url) if manifest.back.url else None,
         "items": [
             {
                 "statement": s,
                 "anchor": f"statement-{s.id}",
                 "body": to_html(s.body),
                 "direction": "rtl" if s.language.split("-")[0].lower() in RTL_LANGUAGES else "ltr",
+                "pullquote": s.pullquote,
+                "source": _source(s.source),
+                "qr": qr_code(s.source) if s.qr and s.source else None,
             }
             for s in statements
         ],
     }
+
+
+def _source(source: str | None) -> Markup | str | None:
+    """A source as printed: a web address shortened and wrapping only at its separators, other text as it is."""
+    return printed_url(source) if source and is_web_address(source) else source
 
 
 def _long_date(date: dt.date) -> str:

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pamphlet.errors import ManifestError, problems_error
 from pamphlet.impose import MARKS, SHEETS_MM, Options, parse_grid
+from pamphlet.qr import is_web_address
 from pamphlet.schemes import BLANKS, DUPLEX, SCHEMES
 from pamphlet.statements import Selector, find_library
 from pamphlet.yamlfile import Fields, YamlList, YamlMap, describe, parse
 
 KEYS = (
     "title", "subtitle", "organisation", "date", "edition", "language", "layout", "paper",
-    "statements", "cover", "back", "library", "print",
+    "statements", "cover", "back", "library", "print", "theme", "pullquote",
 )  # fmt: skip
 PRINT_KEYS = (
     "scheme", "sheet", "duplex", "creep", "marks", "bleed", "blanks", "gutter", "sheets-per-signature", "grid",
 )  # fmt: skip
 PAPERS = ("a4", "letter")
+THEME_KEYS = ("accent", "size", "font")
+FONTS = {"serif": "Pamphlet Serif", "sans": "Pamphlet Sans"}  #: theme.font -> bundled family (fonts/fonts.css)
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,23 @@ class Back:
     text: str | None = None
     contact: tuple[str, ...] = ()
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """How the pamphlet looks: the colour of rules and bars, the body text size and the font.
+
+    The default prints well in black and white; text itself is always black.
+    """
+
+    accent: str = "#000"  # a hex colour, validated, so it can go into CSS as it is
+    size: float | None = None  # body text size in points; None: the layout's own
+    font: str = "serif"  # a key of FONTS
+
+    @property
+    def family(self) -> str:
+        """The CSS font-family list for text: the bundled family, then the bundled Arabic for Arabic script."""
+        return f"{FONTS[self.font]}, Pamphlet Arabic"
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,8 @@ class Manifest:
     paper: str = "a4"
     cover: str | None = None
     back: Back = Back()
+    pullquote: str | None = None  # a line set large on the cover or the first panel
+    theme: Theme = Theme()
     scheme: str | None = None  # print.scheme: overrides the layout's imposition
     options: Options = field(default_factory=Options)
 
@@ -88,6 +112,8 @@ def read_manifest(path: Path) -> Manifest:
         paper=fields.choice("paper", PAPERS, "a4"),
         cover=fields.text("cover"),
         back=_back(fields),
+        pullquote=fields.text("pullquote"),
+        theme=_theme(fields),
         **_print(fields),
     )
     if fields.problems:
@@ -144,9 +170,28 @@ def _back(fields: Fields) -> Back:
         return Back()
     back.unknown(("text", "contact", "url"))
     url = back.text("url")
-    if url and not url.startswith(("https://", "http://")):
+    if url and not is_web_address(url):
         back.problem("url", f"expected a web address starting with https://, got '{url}'")
     return Back(text=back.text("text"), contact=back.texts("contact"), url=url)
+
+
+def _theme(fields: Fields) -> Theme:
+    """The ``theme:`` block: accent colour, body text size, font."""
+    block = fields.mapping("theme")
+    if block is None:
+        return Theme()
+    block.unknown(THEME_KEYS)
+    accent = "#000"
+    if "accent" in block.data and block.data["accent"] is None:
+        block.problem("accent", "expected a colour such as '#c00000' in quotes (a bare # starts a YAML comment), "
+                                "got nothing")
+    elif (text := block.text("accent")) is not None:
+        if HEX_COLOUR.fullmatch(text):
+            accent = text.lower()
+        else:
+            block.problem("accent", f"expected a colour as '#rgb' or '#rrggbb', got {describe(text)}")
+    size = block.number("size", 10.0, 8.0, 14.0) if "size" in block.data else None
+    return Theme(accent=accent, size=size, font=block.choice("font", tuple(FONTS), "serif"))
 
 
 def _print(fields: Fields) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pamphlet.errors import StatementError, problems_error
-from pamphlet.yamlfile import Fields, parse
+from pamphlet.qr import is_web_address
+from pamphlet.yamlfile import Fields, describe, parse
 
 STATEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEYS = ("title", "summary", "organisation", "author", "date", "source", "tags", "language", "pullquote", "qr")
@@ -33,6 +34,8 @@ class Statement:
     date: dt.date | None = None
     source: str | None = None
     tags: tuple[str, ...] = ()
+    pullquote: str | None = None  # a line set large beside the text
+    qr: bool = False  # print the source, a web address, as a QR code
 
     @property
     def byline(self) -> str:
@@ -101,10 +104,26 @@ def _read(path: Path, problems: list[str]) -> Statement | None:
         date=fields.date("date"),
         source=fields.text("source"),
         tags=tuple(t.lower() for t in fields.texts("tags")),
+        pullquote=fields.text("pullquote"),
+        qr=_qr(fields),
     )
     if not statement.body.strip():
         problems.append(f"{path}:{statement.body_line}: body: expected the statement's text after the front matter")
     return statement
+
+
+def _qr(fields: Fields) -> bool:
+    """``qr: true`` asks for the source as a QR code, so the source must be a web address."""
+    value = fields.data.get("qr", False)
+    if not isinstance(value, bool):
+        fields.problem("qr", f"expected true or false, got {describe(value)}")
+        return False
+    source = fields.data.get("source")
+    if value and not (isinstance(source, str) and is_web_address(source.strip())):
+        fields.problem("qr", f"expected a source that is a web address (https://...) to print as a QR code, "
+                             f"got {describe(source)}")
+        return False
+    return value
 
 
 def read_library(folder: Path) -> dict[str, Statement]:

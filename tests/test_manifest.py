@@ -10,7 +10,7 @@ import pytest
 
 from pamphlet.errors import ManifestError
 from pamphlet.impose import Options
-from pamphlet.manifest import KEYS, Back, read_manifest
+from pamphlet.manifest import KEYS, Back, Theme, read_manifest
 from pamphlet.statements import Selector
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -111,7 +111,9 @@ def test_each_bad_key_is_reported_at_its_line(project: Path, text: str, expected
     assert problem(path).startswith(f"{path}:{expected}")
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://example.org", "example.org"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://example.org", "example.org", "https://a.org/x y"]
+)
 def test_back_url_must_be_a_web_address(project: Path, url: str) -> None:
     path = write(project, f"title: T\nstatements: [a]\nback:\n  text: Hi\n  url: '{url}'\n")
     assert problem(path) == f"{path}:5: back.url: expected a web address starting with https://, got '{url}'"
@@ -189,3 +191,47 @@ def test_every_bad_print_option_is_reported_at_its_line(project: Path) -> None:
         f"  {path}:10: print.colour: unknown key; expected one of: scheme, sheet, duplex, creep, marks, bleed, blanks, "
         "gutter, sheets-per-signature, grid",
     ]
+
+
+def test_theme_and_pull_quote(project: Path) -> None:
+    path = write(project, "title: T\nstatements: [a]\npullquote: Peace, bread, land.\n"
+                          "theme:\n  accent: '#C00000'\n  size: 9.5\n  font: Sans\n")
+    manifest = read_manifest(path)
+    assert manifest.pullquote == "Peace, bread, land."
+    assert manifest.theme == Theme(accent="#c00000", size=9.5, font="sans")
+    assert manifest.theme.family == "Pamphlet Sans, Pamphlet Arabic"
+
+
+def test_the_default_theme_is_black_and_white_at_the_layout_size(project: Path) -> None:
+    manifest = read_manifest(write(project, "title: T\nstatements: [a]\n"))
+    assert manifest.theme == Theme(accent="#000", size=None, font="serif") and manifest.pullquote is None
+    assert read_manifest(write(project, "title: T\nstatements: [a]\ntheme: {accent: '#fff'}\n")).theme.accent == "#fff"
+
+
+def test_every_bad_theme_key_is_reported_at_its_line(project: Path) -> None:
+    path = write(project, "title: T\nstatements: [a]\ntheme:\n  accent: 'red; background: url(x)'\n  size: 20\n"
+                          "  font: Comic Sans\n  colour: red\n")
+    assert problem(path).splitlines()[1:] == [
+        f"  {path}:4: theme.accent: expected a colour as '#rgb' or '#rrggbb', got 'red; background: url(x)'",
+        f"  {path}:5: theme.size: expected a number from 8 to 14, got 20",
+        f"  {path}:6: theme.font: expected one of serif, sans, got 'Comic Sans'",
+        f"  {path}:7: theme.colour: unknown key; expected one of: accent, size, font",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("theme:\n  accent: #c00\n", "4: theme.accent: expected a colour such as '#c00000' in quotes (a bare # starts "
+                                     "a YAML comment), got nothing"),
+        ("theme:\n  accent: '#c0000'\n", "4: theme.accent: expected a colour as '#rgb' or '#rrggbb', got '#c0000'"),
+        ("theme:\n  accent: '#c00000\\n'\n", "4: theme.accent: expected a colour as '#rgb' or '#rrggbb'"),
+        ("theme:\n  size: 7.5\n", "4: theme.size: expected a number from 8 to 14, got 7.5"),
+        ("theme:\n  size: large\n", "4: theme.size: expected a number from 8 to 14, got 'large'"),
+        ("theme: dark\n", "3: theme: expected a mapping of keys, got 'dark'"),
+        ("pullquote: [a, b]\n", "3: pullquote: expected text, got a list"),
+    ],
+)
+def test_each_bad_theme_value(project: Path, text: str, expected: str) -> None:
+    path = write(project, "title: T\nstatements: [a]\n" + text)
+    assert problem(path).startswith(f"{path}:{expected}")

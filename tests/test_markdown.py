@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
-from pamphlet.markdown import to_html
+from pamphlet.markdown import BREAK_AFTER, LONG_URL, UNBROKEN, printed_url, to_html
+
+
+def plain(note: Markup) -> str:
+    """A printed address as the reader sees it: no break opportunities, no escapes."""
+    return html.unescape(note.replace("<wbr>", ""))
 
 
 def test_paragraphs_and_emphasis() -> None:
@@ -38,7 +45,8 @@ def test_links_become_text_and_numbered_notes() -> None:
         '<span class="link">again</span><sup class="note-ref">1</sup> and '
         '<span class="link">more</span><sup class="note-ref">2</sup>.</p>\n'
     )
-    assert body.notes == ("https://a.org/call", "https://b.org")
+    assert tuple(map(plain, body.notes)) == ("a.org/call", "b.org")
+    assert body.notes[0] == "a.<wbr>org/<wbr>call"
 
 
 def test_anchor_links_get_no_note() -> None:
@@ -49,7 +57,7 @@ def test_anchor_links_get_no_note() -> None:
 
 def test_autolinks_and_reference_links_are_notes_too() -> None:
     body = to_html("<https://a.org> and [ref][r]\n\n[r]: https://r.org 'title'\n")
-    assert body.notes == ("https://a.org", "https://r.org")
+    assert tuple(map(plain, body.notes)) == ("a.org", "r.org")
     assert "href=" not in body.html
 
 
@@ -75,7 +83,7 @@ def test_an_image_inside_a_link_keeps_the_link_note() -> None:
     assert str(body.html) == (
         '<p><span class="link"><span class="image-alt">[Logo]</span></span><sup class="note-ref">1</sup></p>\n'
     )
-    assert body.notes == ("https://a.org",)
+    assert tuple(map(plain, body.notes)) == ("a.org",)
 
 
 def test_headings_are_shifted_down_below_the_statement_title() -> None:
@@ -88,7 +96,7 @@ def test_headings_are_shifted_down_below_the_statement_title() -> None:
 def test_link_text_is_escaped() -> None:
     body = to_html('[<b>bold</b> & co](https://a.org?x=1&y=2 "t<script>")')
     assert '<span class="link">&lt;b&gt;bold&lt;/b&gt; &amp; co</span>' in body.html
-    assert body.notes == ("https://a.org?x=1&y=2",)
+    assert body.notes == ("a.<wbr>org?<wbr>x=<wbr>1&amp;<wbr>y=<wbr>2",)
     assert "<script" not in body.html
 
 
@@ -108,3 +116,63 @@ def test_arbitrary_text_never_yields_script_image_or_link_tags(markdown: str) ->
     assert not re.search(r"<h[12][ >]", html)
     cited = {int(n) for n in re.findall(r'<sup class="note-ref">(\d+)</sup>', html)}
     assert cited == set(range(1, len(body.notes) + 1))
+
+
+@pytest.mark.parametrize(
+    ("url", "printed"),
+    [
+        ("https://www.example.org/", "example.org"),
+        ("http://example.org/news/", "example.org/news"),
+        ("https://example.org/a/?utm_source=fb&utm_medium=social&fbclid=IwAR0x", "example.org/a"),
+        ("https://youtube.com/watch?v=dQw4w9WgXcQ&utm_campaign=x", "youtube.com/watch?v=dQw4w9WgXcQ"),
+        ("https://example.org/p?id=7&gclid=abc&page=2", "example.org/p?id=7&page=2"),
+        ("https://example.org/a#section-2", "example.org/a#section-2"),
+        ("https://example.org/a#:~:text=solidarity", "example.org/a"),
+        ("mailto:hello@example.org", "hello@example.org"),
+        ("https://www.org/x", "www.org/x"),
+        (
+            "https://www.leftvoice.org/2023/03/26/joe-biden-is-deporting-russians-who-escaped-putins-draft/",
+            "leftvoice.org/2023/…/joe-biden-is-deporting-russians-who-escaped-putins-draft",
+        ),
+        ("https://example.org/2024/03/short?x=1", "example.org/2024/03/short?x=1"),
+    ],
+)
+def test_printed_addresses_are_short_and_typeable(url: str, printed: str) -> None:
+    assert plain(printed_url(url)) == printed
+
+
+def test_addresses_wrap_only_after_separators() -> None:
+    assert printed_url("https://a-b.org/c_d?e=f&g") == "a-<wbr>b.<wbr>org/<wbr>c_<wbr>d?<wbr>e=<wbr>f&amp;<wbr>g"
+    long_id = "x" * 30
+    assert printed_url(f"https://a.org/{long_id}") == f"a.<wbr>org/<wbr>{'x' * UNBROKEN}<wbr>{'x' * 6}"
+
+
+def test_a_link_to_a_page_in_another_script_is_printed_readable_but_its_site_stays_ascii() -> None:
+    body = to_html("[a](https://uk.wikipedia.org/wiki/Солідарність) [b](https://аррӏе.com/x) [c](https://a.org/a%20b)")
+    assert tuple(map(plain, body.notes)) == (
+        "uk.wikipedia.org/wiki/Солідарність", "xn--80ak6aa92e.com/x", "a.org/a%20b"
+    )  # fmt: skip
+
+
+addresses = st.one_of(
+    st.text(),
+    st.lists(st.sampled_from(["https://", "www.", "a", "org", ".", "/", "?", "&", "=", "#", "utm_x=1", "fbclid=2",
+                              "-", "_", "<", ">", '"', "'", "&amp;", "…", "ü", " ", ":~:", "x" * 30]))
+    .map("".join),
+)
+
+
+@given(addresses)
+def test_printed_addresses_are_escaped_never_longer_and_break_only_after_separators(url: str) -> None:
+    printed = printed_url(url)
+    pieces = str(printed).split("<wbr>")
+    assert all("<" not in p and ">" not in p and '"' not in p for p in pieces)  # every character escaped
+    text = plain(printed)
+    assert len(text) <= len(url.strip())
+    assert len(printed_url(url, limit=None).replace("<wbr>", "")) >= len(printed.replace("<wbr>", ""))
+    for before in pieces[:-1]:  # a break follows a separator, or a long run without one
+        last = html.unescape(before)
+        assert last and (last[-1] in BREAK_AFTER or len(re.split("[" + re.escape("".join(BREAK_AFTER)) + "]", last)[-1])
+                         % UNBROKEN == 0)
+    if len(plain(printed_url(url, limit=None))) <= LONG_URL:
+        assert "…" not in text or "…" in url

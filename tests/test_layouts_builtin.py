@@ -1,0 +1,234 @@
+"""End-to-end builds of the zine, leaflet and flyer examples: pages, sheets, text in order, fonts, QR codes."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pamphlet.build import build
+from pamphlet.context import context
+from pamphlet.layouts import available, find_layout
+from pamphlet.manifest import read_manifest
+from pamphlet.markdown import to_html
+from pamphlet.statements import read_library, select
+from tests.conftest import EXAMPLES, FIXTURES, fonts, page_sizes_mm, pdftotext, words
+
+MM = 72 / 25.4
+#: layout -> (reader page in mm, print sheet side in mm, sides a copy, imposition)
+EXPECTED = {
+    "zine": ((74.25, 105.0), (297.0, 210.0), 1, "zine"),
+    "leaflet": ((99.0, 210.0), (297.0, 210.0), 2, "trifold"),
+    "flyer": ((148.0, 210.0), (297.0, 210.0), 2, "nup"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(EXPECTED))
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    manifest = read_manifest(EXAMPLES / f"{request.param}.yaml")
+    assert manifest.layout == request.param
+    result = build(manifest.path, tmp_path_factory.mktemp("out"))
+    statements = select(read_library(manifest.library), manifest.statements, manifest.path)
+    return manifest, result, statements
+
+
+def reader_text(pdf: Path) -> str:
+    """All pages of ``pdf`` as text, with the hyphens WeasyPrint added at line ends (U+2010) taken out again."""
+    text = "\n".join(pdftotext(pdf, n) for n in range(1, len(PdfReader(pdf).pages) + 1))
+    return re.sub(r"\u2010[ \t]*\n\s*", "", text)
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def in_order(expected: list[str], found: list[str]) -> list[str]:
+    """The expected tokens that cannot be found after the ones before them (empty when all are in order)."""
+    rest = iter(found)
+    missing = [token for token in expected if token not in rest]
+    return missing
+
+
+def zbarimg(png: Path) -> list[str]:
+    """The codes zbarimg (Debian zbar-tools) reads in ``png``, as 'QR-Code:<data>' lines."""
+    if shutil.which("zbarimg") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("zbarimg (Debian zbar-tools) is missing; .ci/run installs it")
+        pytest.skip("zbarimg (Debian zbar-tools) is not installed")
+    done = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
+                          capture_output=True, text=True, check=False)
+    return done.stdout.splitlines()
+
+
+def render_png(pdf: Path, page: int, dpi: int, out: Path) -> Path:
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftoppm (Debian poppler-utils) is missing; .ci/run installs it")
+        pytest.skip("pdftoppm (Debian poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
+                    str(out)], check=True)
+    return out.with_suffix(".png")
+
+
+def test_the_builtin_layouts_are_available() -> None:
+    assert {"booklet", "zine", "leaflet", "flyer"} <= set(available())
+    for name, (_, _, _, scheme) in EXPECTED.items():
+        layout = find_layout(name)
+        assert layout.scheme == scheme
+        assert layout.pages == {"zine": 8, "leaflet": 6, "flyer": 2}[name]
+        assert set(layout.page_mm) == {"a4", "letter"}
+
+
+def test_reader_pages_are_the_layout_page_size_and_fit_the_layout(built) -> None:
+    manifest, result, _ = built
+    page, _, _, _ = EXPECTED[manifest.layout]
+    sizes = page_sizes_mm(result.reader)
+    assert all(size == pytest.approx(page, abs=0.06) for size in sizes), sizes
+    assert len(sizes) == result.imposed.plan.pages <= find_layout(manifest.layout).pages
+
+
+def test_print_sheets_are_one_landscape_a4_sheet(built) -> None:
+    manifest, result, _ = built
+    _, sheet, sides, scheme = EXPECTED[manifest.layout]
+    assert result.imposed.plan.scheme == scheme
+    assert len(result.imposed.plan.sheets) == 1
+    assert page_sizes_mm(result.printed[0]) == [sheet] * sides
+
+
+def test_every_word_of_every_statement_is_printed_in_order(built) -> None:
+    """No silent truncation: the words of each statement's text (as rendered from its Markdown) all appear,
+    in their order, in the reader PDF; so do the title and byline."""
+    _, result, statements = built
+    found = tokens(reader_text(result.reader))
+    expected: list[str] = []
+    for statement in statements:
+        body = html.unescape(re.sub(r"<[^>]+>", " ", str(to_html(statement.body).html)))
+        expected += tokens(statement.byline) + tokens(body)
+    assert in_order(expected, found) == []
+    for statement in statements:
+        assert in_order(tokens(statement.title), found) == []
+
+
+def test_every_font_is_embedded_and_bundled(built) -> None:
+    _, result, _ = built
+    for pdf in (result.reader, *result.printed):
+        used = fonts(pdf)
+        assert used and all(used.values()), used
+        assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used
+
+
+def test_cover_first_and_back_last(built) -> None:
+    manifest, result, _ = built
+    last = result.imposed.plan.pages
+    first_page = words(pdftotext(result.reader, 1))
+    assert words(manifest.title) in first_page
+    back = words(pdftotext(result.reader, last))
+    assert manifest.back.text and manifest.back.text in back
+    assert all(line in back for line in manifest.back.contact)
+    assert manifest.back.url and manifest.back.url.removeprefix("https://") in back
+
+
+def test_zine_sheet_holds_cover_bottom_right_and_back_beside_it(tmp_path: Path) -> None:
+    """The one-sheet fold: bottom row, left to right, pages 6, 7, back, cover; the top row upside down."""
+    manifest = read_manifest(EXAMPLES / "zine.yaml")
+    result = build(manifest.path, tmp_path)
+    sheet = result.printed[0]
+    width, height = 297 * MM, 210 * MM
+    cell = (width / 4, height / 2)
+    cover = words(pdftotext(sheet, 1, (3 * cell[0], cell[1], cell[0], cell[1])))
+    back = words(pdftotext(sheet, 1, (2 * cell[0], cell[1], cell[0], cell[1])))
+    assert words(manifest.title) in cover
+    assert manifest.back.text and back.startswith(manifest.back.text)
+    top = PdfReader(sheet).pages[0].get_contents()
+    assert top is not None and b"-1 0 0 -1" in top.get_data()  # the top row is turned upside down
+
+
+def test_leaflet_outside_holds_flap_back_and_cover_inside_the_text(tmp_path: Path) -> None:
+    """Roll fold: the outside shows panels 5, 6 (back) and 1 (cover); the inside 2, 3, 4, the text in order."""
+    manifest = read_manifest(EXAMPLES / "leaflet.yaml")
+    result = build(manifest.path, tmp_path)
+    sheet, panel, height = result.printed[0], 297 * MM / 3, 210 * MM
+    outside = [words(pdftotext(sheet, 1, (i * panel, 0, panel, height))) for i in range(3)]
+    inside = [words(pdftotext(sheet, 2, (i * panel, 0, panel, height))) for i in range(3)]
+    reader = [words(pdftotext(result.reader, n)) for n in range(1, result.imposed.plan.pages + 1)]
+    plan = result.imposed.plan.sheets[0]
+    assert plan.back is not None
+    assert outside == ["" if s.page is None else reader[s.page] for s in plan.front.slots]
+    assert inside == ["" if s.page is None else reader[s.page] for s in plan.back.slots]
+    assert [s.page for s in plan.front.slots][1:] == [result.imposed.plan.pages - 1, 0]
+    assert manifest.back.text and outside[1].startswith(manifest.back.text)
+    assert words(manifest.title) in outside[2]
+
+
+def test_leaflet_back_qr_code_scans_from_the_printed_sheet(tmp_path: Path) -> None:
+    """The outside of the sheet, rendered at 300 dpi (as a copier scans), gives back the manifest's back.url;
+    so does a rough 100 dpi rendering."""
+    manifest = read_manifest(EXAMPLES / "leaflet.yaml")
+    result = build(manifest.path, tmp_path)
+    for dpi in (300, 100):
+        png = render_png(result.printed[0], 1, dpi, tmp_path / f"outside-{dpi}")
+        assert zbarimg(png) == [manifest.back.url]
+
+
+@pytest.mark.parametrize("name", ["zine", "flyer"])
+def test_zine_and_flyer_qr_codes_scan_too(name: str, tmp_path: Path) -> None:
+    manifest = read_manifest(EXAMPLES / f"{name}.yaml")
+    result = build(manifest.path, tmp_path)
+    last_side = len(PdfReader(result.printed[0]).pages)
+    png = render_png(result.printed[0], last_side, 300, tmp_path / "side")
+    codes = zbarimg(png)
+    assert codes and set(codes) == {manifest.back.url}
+
+
+def test_context_carries_theme_body_size_qr_and_pull_quotes(tmp_path: Path) -> None:
+    library = FIXTURES / "statements" / "scripts"
+    (tmp_path / "m.yaml").write_text(
+        f"title: T\nlibrary: {library}\nlayout: flyer\nstatements: [injury-to-one]\n"
+        "pullquote: No one is free.\ntheme: {accent: '#C00000', size: 11.5, font: sans}\n"
+        "back: {url: 'https://example.org/a?utm_source=x'}\n"
+    )
+    manifest = read_manifest(tmp_path / "m.yaml")
+    layout = find_layout("flyer")
+    values = context(manifest, layout, select(read_library(library), manifest.statements, manifest.path))
+    assert values["body_size"] == 11.5
+    assert values["pullquote"] == "No one is free."
+    assert values["qr"].url == "https://example.org/a?utm_source=x"
+    assert str(values["qr"].caption) == "example.<wbr>org/<wbr>a"
+    assert values["items"][0]["qr"] is None and values["items"][0]["pullquote"] is None
+    page = layout.render(values)
+    assert ":root { --accent: #c00000; --body-size: 11.5pt; --text-font: Pamphlet Sans, Pamphlet Arabic; }" in page
+    assert '<blockquote class="pullquote"><p>No one is free.</p></blockquote>' in page
+    assert '<svg width="24.0mm" height="24.0mm"' in page
+
+
+def test_a_statement_qr_prints_its_source_and_its_pull_quote(tmp_path: Path) -> None:
+    library = tmp_path / "statements"
+    library.mkdir()
+    (library / "s.md").write_text(
+        "---\ntitle: S\nsource: https://example.org/s\nqr: true\npullquote: Say it loud.\n---\n\nText.\n"
+    )
+    (tmp_path / "m.yaml").write_text("title: M\nlayout: zine\nstatements: [s]\n")
+    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    text = words(pdftotext(result.reader, 2))
+    assert "Say it loud." in text and "example.org/s" in text
+    png = render_png(result.reader, 2, 300, tmp_path / "page")
+    assert zbarimg(png) == ["https://example.org/s"]
+
+
+def test_an_a4_flyer_from_the_manifest_folder_extends_the_builtin_one(tmp_path: Path) -> None:
+    own = tmp_path / "layouts" / "flyer"
+    own.mkdir(parents=True)
+    (own / "layout.yaml").write_text("extends: flyer\npage:\n  a4: [210, 297]\n")
+    library = FIXTURES / "statements" / "scripts"
+    (tmp_path / "m.yaml").write_text(
+        f"title: Big\nlibrary: {library}\nlayout: flyer\nstatements: [injury-to-one]\nprint: {{grid: 1x1}}\n"
+    )
+    result = build(tmp_path / "m.yaml", tmp_path / "out")
+    assert set(page_sizes_mm(result.reader)) == {(210.0, 297.0)}
+    assert page_sizes_mm(result.printed[0]) == [(210.0, 297.0)]
