@@ -48,9 +48,14 @@ class _Plan:
     context: dict[str, Any]
     roots: tuple[Path, ...]
 
-    def job(self, **values: Any) -> Job:
-        """A job rendering the layout's template with ``values`` laid over the context."""
-        return Job((self.layout.render({**self.context, **values}),), self.layout.folders[0], self.roots)
+    def part(self, **values: Any) -> Job:
+        """A job rendering one part with the layout's template, ``values`` laid over the context.
+
+        Parts link no stylesheets: the renderer parses them once per process and applies them to each.
+        """
+        html = self.layout.render({**self.context, **values, "whole": False})
+        return Job((html,), self.layout.folders[0], self.roots,
+                   stylesheets=(FONTS / "fonts.css", *self.layout.stylesheets))
 
 
 def build(manifest_path: Path, out_dir: Path, strict: bool = False, renderer: Renderer | None = None) -> BuildResult:
@@ -105,10 +110,10 @@ def _first_jobs(plan: _Plan) -> list[Job]:
     if plan.layout.split:
         items = plan.context["items"]
         return [
-            plan.job(sections=("cover",), stamps=COVER_STAMPS, whole=False),
-            *(plan.job(sections=("statements",), items=[item], stamps=("head-right",), whole=False) for item in items),
-            plan.job(sections=("sources",), stamps=("head-right",), whole=False),
-            plan.job(sections=("back",), whole=False),
+            plan.part(sections=("cover",), stamps=COVER_STAMPS),
+            *(plan.part(sections=("statements",), items=[item], stamps=("head-right",)) for item in items),
+            plan.part(sections=("sources",), stamps=("head-right",)),
+            plan.part(sections=("back",)),
         ]
     sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
     htmls = tuple(plan.layout.render({**plan.context, "body_size": size}) for size in sizes)
@@ -128,7 +133,7 @@ def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Rendere
     found: dict[int, tuple[list[dict[str, str]], Rendered]] = {}
     while todo := [plan for plan in plans if id(plan) not in found]:
         entries = [_entries(plan, counts[id(plan)], length[id(plan)]) for plan in todo]
-        rendered = renderer.run([plan.job(sections=("contents",), contents=e, whole=False)
+        rendered = renderer.run([plan.part(sections=("contents",), contents=e)
                                  for plan, e in zip(todo, entries, strict=True)])
         for plan, mine, result in zip(todo, entries, rendered, strict=True):
             pages = body_pages(Piece(result.pdf, "contents", 0, ""))

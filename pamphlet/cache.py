@@ -38,7 +38,7 @@ def key(job: Job, inputs: bytes) -> str:
     digest = hashlib.sha256(inputs)
     for html in job.htmls:
         digest.update(b"\0html\0" + html.encode())
-    digest.update(f"\0{job.base}\0{job.pages}".encode())
+    digest.update(f"\0{job.base}\0{job.pages}\0{job.stylesheets}".encode())
     return digest.hexdigest()
 
 

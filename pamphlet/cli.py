@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -22,26 +23,54 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Folder for the reader and print PDFs.")
 @click.option("--strict/--no-strict", default=os.environ.get("CI") == "true",
               help="Fail on any rendering warning (default on when CI=true).")
-def build(manifest: Path, out_dir: Path, strict: bool) -> None:
-    """Build MANIFEST into OUT/<name>.pdf (to read) and OUT/<name>-print.pdf (to photocopy)."""
-    from pamphlet.build import build as run
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+@click.option("--no-cache", is_flag=True, help="Render everything afresh; neither read nor fill the cache.")
+def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | None, no_cache: bool) -> None:
+    """Build each MANIFEST into OUT/<name>.pdf (to read) and OUT/<name>-print.pdf (to photocopy).
+
+    Rendered parts are cached in $PAMPHLET_CACHE_DIR (default ~/.cache/pamphlet), keyed on the content
+    of every input, so a rebuild renders only what changed. The folder is safe to delete at any time.
+    """
+    from pamphlet.build import build_many
+    from pamphlet.cache import folder
     from pamphlet.howto import summary
+    from pamphlet.renderer import Renderer, default_jobs
 
     logging.getLogger("weasyprint").propagate = False  # its warnings are collected and printed below
-    result = run(manifest, out_dir, strict=strict)
-    click.echo(f"Built {manifest} in {result.seconds:.1f} s")
-    click.echo(f"  {result.reader}  {result.imposed.plan.pages} pages, to read on screen")
-    for path in result.printed:
-        click.echo(f"  {path}  to photocopy")
-    for line in summary(result.imposed, list(result.printed)):
-        click.echo(line)
-    for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+    with Renderer(jobs or default_jobs(), None if no_cache else folder(), _progress()) as renderer:
+        results = build_many(list(manifests), out_dir, strict, renderer)
+    for manifest, result in zip(manifests, results, strict=True):
+        click.echo(f"Built {manifest} in {result.seconds:.1f} s")
+        click.echo(f"  {result.reader}  {result.imposed.plan.pages} pages, to read on screen")
+        for path in result.printed:
+            click.echo(f"  {path}  to photocopy")
+        if result.shrunk:
+            click.echo(f"  Body text set at {result.body_size:g} pt (smaller than usual) to fit the pages.")
+        for line in summary(result.imposed, list(result.printed)):
+            click.echo(line)
+        for warning in result.warnings:
+            click.echo(f"Warning: {warning}", err=True)
+
+
+def _progress() -> Callable[[int, int], None]:
+    """Progress of long renders on stderr: a bar that redraws on a terminal, a line per tenth in logs."""
+    terminal = click.get_text_stream("stderr").isatty()
+
+    def show(done: int, total: int) -> None:
+        if total < 8:
+            return
+        if terminal:
+            bar = "#" * (30 * done // total)
+            click.echo(f"\rRendering {bar:<30} {done}/{total}", err=True, nl=done == total)
+        elif done == total or done * 10 // total != (done - 1) * 10 // total:
+            click.echo(f"Rendered {done}/{total} parts", err=True)
+
+    return show
 
 
 @main.command()
@@ -121,3 +150,28 @@ def list_statements(tag: str | None, library: Path | None) -> None:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the statement files (default: the nearest statements/ at or above here).")
+@click.option("--tag", "tags", multiple=True, help="Tag every imported statement; repeat for more tags.")
+@click.option("--dry-run", is_flag=True, help="Print each file and the page lines it drops; write nothing.")
+@click.option("--force", is_flag=True, help="Replace statement files that already exist.")
+def import_pages(sources: tuple[str, ...], into: Path | None, tags: tuple[str, ...], dry_run: bool,
+                 force: bool) -> None:
+    """Turn web pages (text files, .html files, or - for standard input) into statement files."""
+    from pamphlet.errors import SourceError, problems_error
+    from pamphlet.importer import import_sources
+    from pamphlet.statements import find_library
+
+    folder = into or find_library(Path.cwd())
+    if folder is None:
+        raise SourceError("no statements/ folder here or above; pass --into DIR")
+    results, problems = import_sources(sources, folder, tags, force, dry_run, click.get_binary_stream("stdin"))
+    for result in results:
+        for line in result.report(dry_run):
+            click.echo(line)
+    if problems:
+        raise problems_error(SourceError, problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,17 +44,22 @@ class Layout:
 
     def render(self, context: dict[str, Any]) -> str:
         """Render the layout's document template with ``context``; raise LayoutError on template bugs."""
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in (*self.folders, PARTIALS)]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-        )
         try:
-            return env.get_template(TEMPLATE).render(context)
+            return _environment(self.folders).get_template(TEMPLATE).render(context)
         except jinja2.TemplateError as err:
             where = f"{getattr(err, 'filename', None) or self.name}:{getattr(err, 'lineno', None) or 1}"
             raise LayoutError(f"{where}: layout '{self.name}': {err.message or err}") from None
+
+
+@functools.lru_cache(maxsize=16)
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """One Jinja2 environment per chain of folders, so templates compile once (and reload when edited)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in (*folders, PARTIALS)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def search_path(manifest_dir: Path | None) -> tuple[Path, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mimetypes
@@ -24,6 +25,7 @@ class Job:
     base: Path  # relative URLs resolve against it
     roots: tuple[Path, ...]  # the only folders whose files may be read
     pages: int | None = None  # None: one candidate, any length
+    stylesheets: tuple[Path, ...] = ()  # applied to every candidate, parsed once per process
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def render(job: Job) -> Rendered:
 
     def attempt(index: int) -> tuple[Any, list[str]]:
         warnings.clear()
-        document = _layout(job.htmls[index], job.base, job.roots, warnings)
+        document = _layout(job.htmls[index], job, warnings)
         return document, list(warnings)
 
     last = len(job.htmls) - 1
@@ -80,7 +82,7 @@ def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, t
     return rendered.pdf, rendered.warnings
 
 
-def _layout(html: str, base: Path, roots: tuple[Path, ...], warnings: list[str]) -> Any:
+def _layout(html: str, job: Job, warnings: list[str]) -> Any:
     """Lay ``html`` out with WeasyPrint (a Document of pages), logging its warnings into ``warnings``."""
     import weasyprint
 
@@ -92,11 +94,30 @@ def _layout(html: str, base: Path, roots: tuple[Path, ...], warnings: list[str])
     weasy_log = logging.getLogger("weasyprint")
     weasy_log.addHandler(handler)
     try:
-        return weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=_fetcher(roots)).render()
+        sheets = [_stylesheet(path, path.read_bytes(), job.roots) for path in job.stylesheets]
+        document = weasyprint.HTML(string=html, base_url=job.base.as_uri() + "/", url_fetcher=_fetcher(job.roots))
+        return document.render(font_config=_font_config(), stylesheets=sheets)
     except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
         raise RenderError(f"WeasyPrint could not render the pamphlet: {type(err).__name__}: {err}") from None
     finally:
         weasy_log.removeHandler(handler)
+
+
+@functools.lru_cache(maxsize=32)
+def _stylesheet(path: Path, content: bytes, roots: tuple[Path, ...]) -> Any:
+    """``path`` (whose bytes are ``content``) parsed once per process, its fonts loaded."""
+    import weasyprint
+
+    return weasyprint.CSS(string=content.decode("utf-8"), base_url=path.as_uri(), url_fetcher=_fetcher(roots),
+                          font_config=_font_config())
+
+
+@functools.cache
+def _font_config() -> Any:
+    """One font configuration per process: each @font-face font is loaded once, not once per document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def _fetcher(roots: tuple[Path, ...]) -> Any:
