@@ -33,6 +33,10 @@ class OutputError(PamphletError):
     """Raised when an output file cannot be written; the previous output is left untouched."""
 
 
+class SourceError(PamphletError):
+    """Raised when `pamphlet import` cannot read a page: empty, binary, not UTF-8, too big, or no statement in it."""
+
+
 def problems_error(kind: type[PamphletError], problems: list[str]) -> PamphletError:
     """Return one error of ``kind`` listing every problem, one per line."""
     if len(problems) == 1:
