@@ -27,7 +27,7 @@ def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...
         "created": _created(),
         "page": {"width": width, "height": height},
         "fonts_css": (FONTS / "fonts.css").as_uri(),
-        "stylesheets": [p.as_uri() for p in layout.stylesheets],
+        "stylesheets": [p.resolve().as_uri() for p in layout.stylesheets],
         "theme": manifest.theme,
         "body_size": manifest.theme.size or layout.size,
         "pullquote": manifest.pullquote,

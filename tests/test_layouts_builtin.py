@@ -16,7 +16,7 @@ from pamphlet.build import build
 from pamphlet.context import context
 from pamphlet.layouts import available, find_layout
 from pamphlet.manifest import read_manifest
-from pamphlet.markdown import to_html
+from pamphlet.markdown import BREAK_AFTER, UNBROKEN, to_html
 from pamphlet.statements import read_library, select
 from tests.conftest import EXAMPLES, FIXTURES, fonts, page_sizes_mm, pdftotext, words
 
@@ -232,3 +232,37 @@ def test_an_a4_flyer_from_the_manifest_folder_extends_the_builtin_one(tmp_path: 
     result = build(tmp_path / "m.yaml", tmp_path / "out")
     assert set(page_sizes_mm(result.reader)) == {(210.0, 297.0)}
     assert page_sizes_mm(result.printed[0]) == [(210.0, 297.0)]
+
+
+def test_links_print_as_numbered_notes_that_wrap_only_at_separators(tmp_path: Path) -> None:
+    library = tmp_path / "statements"
+    library.mkdir()
+    (library / "links.md").write_text(
+        "---\ntitle: Links on paper\n---\n\nRead [the statement](https://www.example.org/news/2024/02/24/"
+        "statement-of-the-ukraine-solidarity-network-on-the-second-anniversary-of-the-invasion/?utm_source=tw&"
+        "fbclid=IwAR3x), [the appeal](https://example.org/appeal?id=8f14e45fceea167a5a36dedd4bea2543b8e5f1c2d3a4b5c6d7e8f9)"
+        " and [write](mailto:friends@example.org) to [us](https://example.org/sign/).\n"
+    )
+    (tmp_path / "m.yaml").write_text("title: Notes\nlayout: zine\nstatements: [links]\n")
+    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    text = pdftotext(result.reader, 2)
+    assert "the statement1, the appeal2 and write3 to us4." in words(text)
+    notes: list[str] = []
+    first = re.search(r"(?m)^\s*1\. ", text)
+    assert first, text
+    for line in text[first.start():].splitlines():
+        if not line.strip() or line.strip().isdigit():  # the page number
+            continue
+        if item := re.match(r"\s*\d+\. (.*)", line):
+            notes.append(item.group(1).strip())
+            continue
+        before = notes[-1]
+        run = re.split("[" + re.escape("".join(BREAK_AFTER)) + "]", before)[-1]
+        assert before[-1] in BREAK_AFTER or len(run) % UNBROKEN == 0, f"wrapped inside a word: {before!r}"
+        notes[-1] += line.strip()
+    assert notes == [
+        "example.org/news/…/statement-of-the-ukraine-solidarity-network-on-the-second-anniversary-of-the-invasion",
+        "example.org/appeal?id=8f14e45fceea167a5a36dedd4bea2543b8e5f1c2d3a4b5c6d7e8f9",
+        "friends@example.org",
+        "example.org/sign",
+    ]
