@@ -23,7 +23,7 @@ def parse_html(html: str) -> list[Draft]:
     import lxml.html
 
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses it in a str
     except (lxml.etree.ParserError, ValueError):
         return []
     links = tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")

@@ -121,7 +121,8 @@ def read_source(source: str, stdin: BinaryIO | None) -> str:
 
 def plan(source: str, text: str, into: Path, tags: Sequence[str], force: bool) -> tuple[Planned, ...]:
     """The files the statements of one page become; raise SourceError if it has none or a file would clash."""
-    if source.lower().endswith((".html", ".htm", ".xhtml")) or re.match(r"\s*<(?:!doctype html|html)", text, re.I):
+    html = re.match(r"\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype html|html)", text, re.I)
+    if html or source.lower().endswith((".html", ".htm", ".xhtml")):
         from pamphlet.htmlpage import parse_html
 
         drafts = parse_html(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import lxml.html
 
@@ -43,3 +44,9 @@ def test_page_lines_are_the_blocks_a_browser_shows() -> None:
         "<html><head><style>p {}</style><script>var x;</script></head><body><nav><a>Home</a><a>News</a></nav>"
         "<p>One <b>bold</b>   word.</p><ul><li>first</li><li>second</li></ul><p>Two<br>lines</p></body></html>")
     assert page_lines(tree) == ["HomeNews", "One bold word.", "first", "second", "Two", "lines"]
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read() -> None:
+    page = (Path(__file__).parent / "fixtures" / "import" / "saved-page.html").read_text(encoding="utf-8")
+    (draft,) = parse_html('<?xml version="1.0" encoding="utf-8"?>\n' + page)
+    assert draft.title == "Hands Off Our Libraries!"
