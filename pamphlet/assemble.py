@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,20 +27,23 @@ from pamphlet.impose import form_xobject
 _RUN = re.compile(
     rb"(?P<x>-?[\d.]+) (?P<y>-?[\d.]+) Tm\s+(?P<font>/\S+) (?P<size>[\d.]+) Tf\s+\[(?P<glyphs>[^\]]*)\]\s*TJ"
 )
-#: Stamp pages the cover part ends with, in this order; statement and sources parts end with a "head-right".
+#: Stamp pages the cover part ends with, in this order; other parts end with one running head per section.
 COVER_STAMPS = ("head-left", "folio-left", "folio-right")
-HEADED = ("statement", "sources")  # parts whose later right pages carry their own running head
-BARE = ("cover", "back")  # parts with neither running heads nor page numbers
 
 
 @dataclass(frozen=True)
 class Piece:
-    """One rendered part of a pamphlet: its PDF, what it is, and how many stamp pages end it."""
+    """One rendered part of a pamphlet: its PDF, its printed pages, and what to stamp on them.
+
+    After its printed pages come its stamp pages: for the first piece (the cover) the COVER_STAMPS,
+    for any other one running head per entry of ``heads``, the page its section starts on.
+    """
 
     pdf: bytes
-    kind: str  # cover | contents | statement | sources | back
-    stamps: int
-    title: str  # its entry in the PDF's outline; "" for none
+    pages: int
+    heads: tuple[int, ...] = ()
+    outline: tuple[tuple[str, int], ...] = ()  # (title, page) entries for the PDF's outline
+    bare: bool = False  # no running heads or page numbers: covers
 
 
 @dataclass(frozen=True)
@@ -52,38 +56,32 @@ class Info:
     created: str | None  # PDF date string, D:YYYYMMDDHHmmSSZ
 
 
-def body_pages(piece: Piece) -> int:
-    """How many printed pages ``piece`` has, its stamp pages left out."""
-    return len(PdfReader(BytesIO(piece.pdf)).pages) - piece.stamps
-
-
 def assemble(pieces: Sequence[Piece], info: Info) -> bytes:
-    """The reader PDF: every part's pages in order, numbered from the cover as page 1.
+    """The reader PDF: every piece's printed pages in order, numbered from the cover as page 1.
 
     Left pages get the edition's running head and a page number in the outer corner; right pages
-    the running head of their statement (not on its first page) and a page number. The cover part
-    (first) must end with the COVER_STAMPS pages, and each statement and sources part with its head.
+    the running head of their section (not on its first page) and a page number.
     """
     writer = PdfWriter()
     readers = [PdfReader(BytesIO(piece.pdf)) for piece in pieces]
-    stamps = readers[0].pages[len(readers[0].pages) - len(COVER_STAMPS):]
-    edition = form_xobject(writer, stamps[0])
-    folios = (_Folios(writer, stamps[1], right=False), _Folios(writer, stamps[2], right=True))
+    cover = readers[0].pages[pieces[0].pages:]
+    edition = form_xobject(writer, cover[0])
+    folios = (_Folios(writer, cover[1], right=False), _Folios(writer, cover[2], right=True))
     number = 0
     outline: list[tuple[str, int]] = []
     for piece, reader in zip(pieces, readers, strict=True):
-        pages = list(reader.pages)
-        head = form_xobject(writer, pages[-1]) if piece.kind in HEADED else None
-        if piece.title:
-            outline.append((piece.title, number))
-        for index, page in enumerate(pages[: len(pages) - piece.stamps]):
+        heads = [form_xobject(writer, reader.pages[piece.pages + k]) for k in range(len(piece.heads))]
+        outline += [(title, number + page) for title, page in piece.outline]
+        for index in range(piece.pages):
+            page = reader.pages[index]
             number += 1
-            if piece.kind in BARE:
+            if piece.bare:
                 writer.add_page(page)
                 continue
             right = number % 2 == 1
-            running = (head if index else None) if right else edition
-            _stamped(writer, page, (running, folios[right].form(number)))
+            section = bisect.bisect_right(piece.heads, index) - 1
+            running = heads[section] if right and section >= 0 and piece.heads[section] != index else None
+            _stamped(writer, page, (running if right else edition, folios[right].form(number)))
     for title, index in outline:
         writer.add_outline_item(title=title, page_number=index)
     writer.add_metadata({

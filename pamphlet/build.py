@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble, body_pages
+from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
 from pamphlet.context import context
 from pamphlet.errors import OutputError, RenderError, problems_error
 from pamphlet.fit import size_steps, too_long
@@ -23,6 +23,9 @@ from pamphlet.renderer import Renderer
 from pamphlet.statements import Statement, read_library, select
 
 SECTIONS = ("cover", "contents", "statements", "sources", "back")
+#: Statements are rendered in groups of about this many words (some eight A5 pages): groups of
+#: statements render in parallel and are cached, and one group costs less than as many parts.
+GROUP_WORDS = 2400
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class _Plan:
     statements: tuple[Statement, ...]
     context: dict[str, Any]
     roots: tuple[Path, ...]
+    groups: tuple[tuple[int, ...], ...]  # split layouts: the statements (by index) rendered together
 
     def part(self, **values: Any) -> Job:
         """A job rendering one part with the layout's template, ``values`` laid over the context.
@@ -101,23 +105,51 @@ def _plan(manifest_path: Path) -> _Plan:
     layout = find_layout(manifest.layout, manifest.path.parent)
     values = context(manifest, layout, statements)
     values = {"body_size": layout.size, **values, "sections": SECTIONS, "stamps": (), "whole": True, "contents": ()}
-    return _Plan(manifest, layout, statements, values, (*layout.folders, PARTIALS, FONTS))
+    return _Plan(manifest, layout, statements, values, (*layout.folders, PARTIALS, FONTS), _groups(statements))
+
+
+def _groups(statements: tuple[Statement, ...]) -> tuple[tuple[int, ...], ...]:
+    """Consecutive statements in groups of about GROUP_WORDS words; a long statement is a group alone."""
+    groups: list[list[int]] = []
+    words = GROUP_WORDS
+    for index, statement in enumerate(statements):
+        if words >= GROUP_WORDS:
+            groups.append([])
+            words = 0
+        groups[-1].append(index)
+        words += statement.words
+    return tuple(tuple(g) for g in groups)
 
 
 def _first_jobs(plan: _Plan) -> list[Job]:
-    """A split layout: the cover, each statement, the sources and the back, each on its own (the contents
-    waits for their page counts). Any other: the whole document, in every size it may shrink to."""
+    """A split layout: the cover, each group of statements, the sources and the back, each on its own
+    (the contents waits for their page counts). Any other: the whole document, in every size it may shrink to."""
     if plan.layout.split:
         items = plan.context["items"]
         return [
-            plan.part(sections=("cover",), stamps=COVER_STAMPS),
-            *(plan.part(sections=("statements",), items=[item], stamps=("head-right",)) for item in items),
-            plan.part(sections=("sources",), stamps=("head-right",)),
+            plan.part(sections=("cover",), stamps=[{"kind": k, "title": ""} for k in COVER_STAMPS]),
+            *(plan.part(sections=("statements",), items=[items[i] for i in group],
+                        stamps=[{"kind": "head-right", "title": items[i]["statement"].title} for i in group])
+              for group in plan.groups),
+            plan.part(sections=("sources",), stamps=[{"kind": "head-right", "title": "Sources"}]),
             plan.part(sections=("back",)),
         ]
     sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
     htmls = tuple(plan.layout.render({**plan.context, "body_size": size}) for size in sizes)
     return [Job(htmls, plan.layout.folders[0], plan.roots, plan.layout.pages)]
+
+
+def _pieces(plan: _Plan, parts: list[Rendered]) -> list[Piece]:
+    """The rendered parts of a split plan (no contents yet) as pieces to assemble."""
+    cover, *groups, sources, back = parts
+    pieces = [Piece(cover.pdf, cover.pages - len(COVER_STAMPS), bare=True)]
+    for group, rendered in zip(plan.groups, groups, strict=True):
+        items = [plan.context["items"][i] for i in group]
+        starts = tuple(rendered.anchors[item["anchor"]] for item in items)
+        outline = tuple((item["statement"].title, start) for item, start in zip(items, starts, strict=True))
+        pieces.append(Piece(rendered.pdf, rendered.pages - len(items), starts, outline))
+    sources_piece = Piece(sources.pdf, sources.pages - 1, (0,), (("Sources", 0),))
+    return [*pieces, sources_piece, Piece(back.pdf, back.pages, bare=True)]
 
 
 def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Renderer
@@ -127,46 +159,37 @@ def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Rendere
     The numbers depend on how many pages the contents itself takes: start with one page and
     render again in the rare case it takes more.
     """
-    counts = {id(plan): [body_pages(Piece(p.pdf, k, _stamps(k), "")) for p, k in zip(mine, _kinds(plan), strict=True)]
-              for plan, mine in zip(plans, parts, strict=True)}
+    pieces = {id(plan): _pieces(plan, mine) for plan, mine in zip(plans, parts, strict=True)}
     length = {id(plan): 1 for plan in plans}
     found: dict[int, tuple[list[dict[str, str]], Rendered]] = {}
     while todo := [plan for plan in plans if id(plan) not in found]:
-        entries = [_entries(plan, counts[id(plan)], length[id(plan)]) for plan in todo]
+        entries = [_entries(plan, pieces[id(plan)], length[id(plan)]) for plan in todo]
         rendered = renderer.run([plan.part(sections=("contents",), contents=e)
                                  for plan, e in zip(todo, entries, strict=True)])
         for plan, mine, result in zip(todo, entries, rendered, strict=True):
-            pages = body_pages(Piece(result.pdf, "contents", 0, ""))
-            if pages == length[id(plan)]:
+            if result.pages == length[id(plan)]:
                 found[id(plan)] = (mine, result)
-            length[id(plan)] = pages
+            length[id(plan)] = result.pages
     return found
 
 
-def _entries(plan: _Plan, counts: list[int], length: int) -> list[dict[str, str]]:
+def _entries(plan: _Plan, pieces: list[Piece], length: int) -> list[dict[str, str]]:
     """Contents entries (title, byline, page) when the contents takes ``length`` pages after the cover."""
-    firsts = [counts[0] + length + 1 + sum(counts[1:i]) for i in range(1, len(counts) - 1)]
-    titles = [*((s.title, s.byline or "") for s in plan.statements), ("Sources", "")]
-    return [{"title": t, "byline": b, "page": str(n)} for (t, b), n in zip(titles, firsts, strict=True)]
-
-
-def _kinds(plan: _Plan) -> list[str]:
-    """What each first-round part of a split plan is."""
-    return ["cover", *["statement"] * len(plan.statements), "sources", "back"]
-
-
-def _stamps(kind: str) -> int:
-    return {"cover": len(COVER_STAMPS), "statement": 1, "sources": 1}.get(kind, 0)
+    bylines = [*(s.byline or "" for s in plan.statements), ""]
+    entries, before = [], pieces[0].pages + length
+    for piece in pieces[1:-1]:
+        entries += [{"title": title, "page": str(before + page + 1)} for title, page in piece.outline]
+        before += piece.pages
+    return [{**entry, "byline": byline} for entry, byline in zip(entries, bylines, strict=True)]
 
 
 def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] | None, out_dir: Path,
             strict: bool, started: float) -> BuildResult:
     manifest, layout = plan.manifest, plan.layout
     if contents:
-        parts = [parts[0], contents[1], *parts[1:]]
-        kinds = ["cover", "contents", *["statement"] * len(plan.statements), "sources", "back"]
-        titles = ["", "Contents", *(s.title for s in plan.statements), "Sources", ""]
-        pieces = [Piece(p.pdf, k, _stamps(k), t) for p, k, t in zip(parts, kinds, titles, strict=True)]
+        pieces = _pieces(plan, parts)
+        pieces.insert(1, Piece(contents[1].pdf, contents[1].pages, outline=(("Contents", 0),)))
+        parts = [*parts, contents[1]]
         pdf = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, _pdf_date()))
         size, shrunk = plan.context["body_size"], False
     else:

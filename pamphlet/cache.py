@@ -49,15 +49,19 @@ def load(where: Path, digest: str) -> Rendered | None:
         pdf = (where / digest[:2] / f"{digest}.pdf").read_bytes()
     except (OSError, ValueError):
         return None
+    if not isinstance(meta, dict) or not {"sha256", "choice", "fits", "warnings", "pages", "anchors"} <= meta.keys():
+        return None
     if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
         return None
-    return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), tuple(meta["warnings"]))
+    return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), tuple(meta["warnings"]), int(meta["pages"]),
+                    {str(k): int(v) for k, v in meta["anchors"].items()})
 
 
 def store(where: Path, digest: str, rendered: Rendered) -> None:
     """Keep ``rendered`` under ``digest``; a cache that cannot be written is silently skipped."""
     meta = {"sha256": hashlib.sha256(rendered.pdf).hexdigest(), "choice": rendered.choice,
-            "fits": rendered.fits, "warnings": list(rendered.warnings)}
+            "fits": rendered.fits, "warnings": list(rendered.warnings), "pages": rendered.pages,
+            "anchors": rendered.anchors}
     try:
         target = where / digest[:2]
         target.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,8 @@ class Rendered:
     choice: int
     fits: bool
     warnings: tuple[str, ...]
+    pages: int
+    anchors: dict[str, int]  # the page (from 0) of every element id in the document
 
 
 def render(job: Job) -> Rendered:
@@ -70,7 +72,8 @@ def render(job: Job) -> Rendered:
         pdf = document.write_pdf(pdf_identifier=identifier)
     except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
         raise RenderError(f"WeasyPrint could not write the PDF: {type(err).__name__}: {err}") from None
-    return Rendered(pdf, choice, fits, tuple(dict.fromkeys(found)))
+    anchors = {name: index for index, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
+    return Rendered(pdf, choice, fits, tuple(dict.fromkeys(found)), len(document.pages), anchors)
 
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:
