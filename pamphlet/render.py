@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import logging
@@ -120,6 +121,8 @@ def _font_config() -> Any:
     """One font configuration per process: each @font-face font is loaded once, not once per document."""
     from weasyprint.text.fonts import FontConfiguration
 
+    atexit.register(_stylesheet.cache_clear)  # drop them while WeasyPrint can still clean up after them
+    atexit.register(_font_config.cache_clear)
     return FontConfiguration()
 
 
