@@ -121,6 +121,31 @@ def impose(source: Path, output: Path, scheme: str, sheet: str | None, duplex: s
         click.echo(line)
 
 
+@main.command("layouts")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also list the layouts in this manifest's own layouts/ folder.")
+def list_layouts(manifest: Path | None) -> None:
+    """Print the layouts: page size, pages a sheet holds, how they are imposed."""
+    from pamphlet.layouts import available, find_layout
+    from pamphlet.schemes import plan
+
+    folder = manifest.resolve().parent if manifest else None
+    rows = [("layout", "page (A4 paper)", "page (letter)", "a sheet holds", "imposition", "description")]
+    for name in available(folder):
+        layout = find_layout(name, folder)
+        sheet = plan(layout.scheme, layout.pages or 4)
+        sides = 2 if any(s.back is not None for s in sheet.sheets) else 1
+        cells = sheet.across * sheet.down
+        holds = (f"{cells} copies a side" if layout.scheme == "nup"
+                 else f"{cells * sides} pages ({cells} a side{', 2 sides' if sides == 2 else ''})")
+        sizes = [f"{w:g} x {h:g} mm" if (w, h) != (0, 0) else "-"
+                 for w, h in (layout.page_mm.get(paper, (0, 0)) for paper in ("a4", "letter"))]
+        rows.append((name, *sizes, holds, layout.scheme, layout.description))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
 @main.command("list")
 @click.option("--tag", help="Only statements with this tag.")
 @click.option("--library", type=click.Path(file_okay=False, path_type=Path),

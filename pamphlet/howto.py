@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pamphlet.impose import Imposed
+from pamphlet.schemes import SheetPlan
 
 SHEET_NAMES = {"a4": "A4", "letter": "US Letter", "a3": "A3", "tabloid": "Tabloid (11 x 17 in)"}
 FINISH = {
@@ -61,12 +62,23 @@ def summary(imposed: Imposed, files: list[Path]) -> list[str]:
     ]
     if imposed.scale < 0.999:
         lines.append(f"  Pages are scaled to {imposed.scale:.0%} to fit; print at actual size.")
+    lines += _blanks_warning(plan)
     lines.append("How to print and finish one copy:")
     steps = _printing(imposed, files, sheet) + [
         step.format(k=imposed.options.sheets_per_signature, cells=cells) for step in FINISH[plan.scheme]
     ]
     lines += [f"  {n}. {step}" for n, step in enumerate(steps, 1)]
     return lines
+
+
+def _blanks_warning(plan: SheetPlan) -> list[str]:
+    """A warning when more than 2 pages of a folded booklet print blank, with what would remove them."""
+    if plan.scheme not in ("saddle", "signatures") or plan.blanks <= 2:
+        return []
+    fewer = plan.pages - (plan.padded - 4)  # both fold sheets of 4 pages
+    return [f"  Warning: {plan.blanks} of {plan.padded} pages print blank. To print none, add {plan.blanks} pages "
+            f"of text (another statement), or cut {fewer} page{'s' * (fewer != 1)} (a shorter statement, or "
+            f"a smaller theme size) so that the booklet has {plan.padded - 4} pages."]
 
 
 def _printing(imposed: Imposed, files: list[Path], sheet: str) -> list[str]:
