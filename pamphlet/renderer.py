@@ -60,7 +60,7 @@ class Renderer:
 
     def _render(self, jobs: list[Job], todo: list[int]) -> list[tuple[int, Rendered]]:
         done: list[tuple[int, Rendered]] = []
-        if self.jobs == 1 or len(todo) < 2:
+        if self.jobs == 1 or (len(todo) < 2 and self._pool is None):  # a started pool is warm: use it
             for index in todo:
                 done.append((index, render(jobs[index])))
                 self._report(len(done), len(todo))
