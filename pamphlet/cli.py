@@ -130,7 +130,8 @@ def list_layouts(manifest: Path | None) -> None:
     from pamphlet.schemes import plan
 
     folder = manifest.resolve().parent if manifest else None
-    rows = [("layout", "page (A4 paper)", "page (letter)", "a sheet holds", "imposition", "description")]
+    rows: list[tuple[str, ...]] = [("layout", "page (A4 paper)", "page (letter)", "a sheet holds", "imposition",
+                                    "description")]
     for name in available(folder):
         layout = find_layout(name, folder)
         sheet = plan(layout.scheme, layout.pages or 4)

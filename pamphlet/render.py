@@ -107,6 +107,13 @@ def _layout(html: str, job: Job, warnings: list[str]) -> Any:
         weasy_log.removeHandler(handler)
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and set up its fonts, the fixed cost of a process's first render."""
+    import weasyprint  # noqa: F401
+
+    _font_config()
+
+
 @functools.lru_cache(maxsize=32)
 def _stylesheet(path: Path, content: bytes, roots: tuple[Path, ...]) -> Any:
     """``path`` (whose bytes are ``content``) parsed once per process, its fonts loaded."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
+import sys
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from types import TracebackType
 
@@ -31,15 +32,20 @@ class Renderer:
         self.jobs = max(1, jobs)
         self.cache_dir = cache_dir
         self.progress = progress
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: multiprocessing.pool.Pool | None = None
         self._inputs: dict[tuple[Path, ...], bytes] = {}
 
     def __enter__(self) -> Renderer:
+        """Start the workers now, so that they load WeasyPrint while this process reads the manifests."""
+        if self.jobs > 1:
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            self._pool = multiprocessing.get_context(method).Pool(self.jobs, initializer=_warm)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         if self._pool:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.terminate()  # every result is in; a worker still warming up has nothing to finish
+            self._pool.join()
             self._pool = None
 
     def run(self, jobs: list[Job]) -> list[Rendered]:
@@ -60,14 +66,13 @@ class Renderer:
 
     def _render(self, jobs: list[Job], todo: list[int]) -> list[tuple[int, Rendered]]:
         done: list[tuple[int, Rendered]] = []
-        if self.jobs == 1 or (len(todo) < 2 and self._pool is None):  # a started pool is warm: use it
+        if self._pool is None:
             for index in todo:
                 done.append((index, render(jobs[index])))
                 self._report(len(done), len(todo))
             return done
-        futures: dict[Future[Rendered], int] = {self._workers().submit(render, jobs[i]): i for i in todo}
-        for future in as_completed(futures):
-            done.append((futures[future], future.result()))
+        for index, rendered in self._pool.imap_unordered(_render_one, [(i, jobs[i]) for i in todo]):
+            done.append((index, rendered))
             self._report(len(done), len(todo))
         return done
 
@@ -75,13 +80,18 @@ class Renderer:
         if self.progress:
             self.progress(done, total)
 
-    def _workers(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
-        return self._pool
-
     def _fingerprint(self, roots: tuple[Path, ...]) -> bytes:
         if roots not in self._inputs:
             self._inputs[roots] = cache.fingerprint(roots)
         return self._inputs[roots]
+
+
+def _warm() -> None:
+    """A worker's first step: load WeasyPrint and its fonts before the first job arrives."""
+    from pamphlet.render import warm_up
+
+    warm_up()
+
+
+def _render_one(indexed: tuple[int, Job]) -> tuple[int, Rendered]:
+    return indexed[0], render(indexed[1])
