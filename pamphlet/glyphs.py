@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-
 from pamphlet.statements import Statement
 
 #: Categories that need no glyph of their own: controls (line ends, tabs) and format characters
@@ -16,13 +14,32 @@ from pamphlet.statements import Statement
 INVISIBLE = ("Cc", "Cf")
 
 
+#: The code points the fonts of a folder hold, as ranges ("0020-007E"), so that a build need not read
+#: every font's character map (a quarter of a second); `python -m pamphlet.glyphs FOLDER` writes it.
+COVERAGE = "coverage.txt"
+
+
 @cache
 def covered(fonts_dir: Path) -> frozenset[int]:
-    """Every code point that some font (*.ttf, *.otf) in ``fonts_dir`` maps to a glyph; read once per process.
+    """Every code point that some font in ``fonts_dir`` maps to a glyph, from its COVERAGE file when it has one.
 
     The bundled families (Noto Serif, Noto Sans) cover the same characters in every style, and every
     font stack of the layouts ends in Pamphlet Arabic, so a character any of them holds is printed.
     """
+    listed = fonts_dir / COVERAGE
+    if not listed.is_file():
+        return read_fonts(fonts_dir)
+    codes: set[int] = set()
+    for line in listed.read_text(encoding="ascii").split():
+        first, _, last = line.partition("-")
+        codes.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(codes)
+
+
+def read_fonts(fonts_dir: Path) -> frozenset[int]:
+    """Every code point that some font (*.ttf, *.otf) in ``fonts_dir`` maps to a glyph, read from the fonts."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
     codes: set[int] = set()
     for path in sorted(p for p in fonts_dir.iterdir() if p.suffix.lower() in (".ttf", ".otf")):
         font = TTFont(path, lazy=True)
@@ -69,3 +86,24 @@ def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
+
+
+def ranges(codes: frozenset[int]) -> list[str]:
+    """``codes`` as sorted ranges, "0041-005A" (or "00A0" alone): the lines of a COVERAGE file."""
+    lines: list[str] = []
+    start = previous = None
+    for code in [*sorted(codes), None]:
+        if start is not None and previous is not None and (code is None or code != previous + 1):
+            lines.append(f"{start:04X}" if start == previous else f"{start:04X}-{previous:04X}")
+            start = None
+        if code is not None and start is None:
+            start = code
+        previous = code
+    return lines
+
+
+if __name__ == "__main__":
+    import sys
+
+    folder = Path(sys.argv[1])
+    (folder / COVERAGE).write_text("\n".join(ranges(read_fonts(folder))) + "\n", encoding="ascii")

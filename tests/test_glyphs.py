@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pamphlet import glyphs
 from pamphlet.build import build
 from pamphlet.glyphs import covered, missing
 from pamphlet.layouts import FONTS
@@ -135,3 +139,15 @@ def test_arabic_is_set_right_to_left(script, tmp_path: Path) -> None:
     right_margin, middle = (74.25 - 6) * MM, 74.25 / 2 * MM
     assert first[0] > middle and abs(first[1] - right_margin) < 4, first
     assert last[0] > middle, last
+
+
+def test_the_coverage_file_lists_exactly_what_the_bundled_fonts_hold() -> None:
+    """fonts/coverage.txt saves reading every font at each build; it must not drift from the fonts."""
+    assert glyphs.covered.__wrapped__(FONTS) == glyphs.read_fonts(FONTS)
+
+
+@given(st.frozensets(st.integers(min_value=0, max_value=0x10FFFF), max_size=60))
+def test_ranges_read_back_as_the_same_code_points(codes: frozenset[int]) -> None:
+    folder = Path(tempfile.mkdtemp())
+    (folder / glyphs.COVERAGE).write_text("\n".join(glyphs.ranges(codes)) + "\n", encoding="ascii")
+    assert glyphs.covered.__wrapped__(folder) == codes
