@@ -64,7 +64,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
 
 def search_path(manifest_dir: Path | None) -> tuple[Path, ...]:
     """Where layouts are looked for: the manifest's own ``layouts/`` folder, then the built-in ones."""
-    own = manifest_dir / "layouts" if manifest_dir else None
+    own = manifest_dir.resolve() / "layouts" if manifest_dir else None  # absolute: its files become file: URIs
     return (own, BUILTIN_LAYOUTS) if own and own.is_dir() else (BUILTIN_LAYOUTS,)
 
 

@@ -40,9 +40,9 @@ def test_the_builtin_booklet_is_found_from_any_folder(folder: Path | None) -> No
 
 
 def test_an_unknown_layout_lists_the_available_ones(tmp_path: Path) -> None:
-    assert problem("bookelt", tmp_path) == "unknown layout 'bookelt'; available: booklet"
-    assert problem("bookelt", PROJECT) == "unknown layout 'bookelt'; available: booklet, poster"
-    assert available(PROJECT) == ["booklet", "poster"]
+    assert problem("bookelt", tmp_path) == "unknown layout 'bookelt'; available: booklet, flyer, leaflet, zine"
+    assert problem("bookelt", PROJECT) == "unknown layout 'bookelt'; available: booklet, flyer, leaflet, poster, zine"
+    assert available(PROJECT) == ["booklet", "flyer", "leaflet", "poster", "zine"]
 
 
 def test_the_manifest_folder_layout_is_found_first_and_may_extend_the_builtin_of_its_name() -> None:
@@ -70,7 +70,7 @@ def test_extending_in_a_circle_is_an_error(tmp_path: Path) -> None:
 
 def test_extending_an_unknown_layout_is_an_error(tmp_path: Path) -> None:
     mine = layout(tmp_path, "mine", "description: Mine\nextends: nosuch\n")
-    assert problem("mine", tmp_path) == f"{mine}:2: extends: unknown layout 'nosuch'; available: booklet, mine"
+    assert problem("mine", tmp_path) == f"{mine}:2: extends: unknown layout 'nosuch'; available: booklet, flyer, leaflet, mine, zine"
 
 
 @pytest.mark.parametrize(
