@@ -70,7 +70,9 @@ def test_extending_in_a_circle_is_an_error(tmp_path: Path) -> None:
 
 def test_extending_an_unknown_layout_is_an_error(tmp_path: Path) -> None:
     mine = layout(tmp_path, "mine", "description: Mine\nextends: nosuch\n")
-    assert problem("mine", tmp_path) == f"{mine}:2: extends: unknown layout 'nosuch'; available: booklet, flyer, leaflet, mine, zine"
+    assert problem("mine", tmp_path) == (
+        f"{mine}:2: extends: unknown layout 'nosuch'; available: booklet, flyer, leaflet, mine, zine"
+    )
 
 
 @pytest.mark.parametrize(
