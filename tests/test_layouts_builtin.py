@@ -129,7 +129,10 @@ def test_cover_first_and_back_last(built) -> None:
     first_page = words(pdftotext(result.reader, 1))
     assert words(manifest.title) in first_page
     back = words(pdftotext(result.reader, last))
-    assert manifest.back.text and manifest.back.text in back
+    if manifest.layout == "leaflet":  # the call to action stands alone on the inner flap, just before the back
+        assert manifest.back.text and words(pdftotext(result.reader, last - 1)).endswith(manifest.back.text)
+    else:
+        assert manifest.back.text and manifest.back.text in back
     assert all(line in back for line in manifest.back.contact)
     assert manifest.back.url and manifest.back.url.removeprefix("https://") in back
 
@@ -161,9 +164,13 @@ def test_leaflet_outside_holds_flap_back_and_cover_inside_the_text(tmp_path: Pat
     assert plan.back is not None
     assert outside == ["" if s.page is None else reader[s.page] for s in plan.front.slots]
     assert inside == ["" if s.page is None else reader[s.page] for s in plan.back.slots]
-    assert [s.page for s in plan.front.slots][1:] == [result.imposed.plan.pages - 1, 0]
-    assert manifest.back.text and outside[1].startswith(manifest.back.text)
+    assert [s.page for s in plan.front.slots] == [4, 5, 0]
+    assert manifest.pullquote and manifest.back.text and outside[0] == f"{manifest.pullquote} {manifest.back.text}"
+    assert manifest.back.contact[0] in outside[1]
     assert words(manifest.title) in outside[2]
+    text = " ".join(inside)  # the statements run over the three inside panels, and only there
+    assert all(words(s.title) in text for s in select(read_library(manifest.library), manifest.statements,
+                                                      manifest.path))
 
 
 def test_leaflet_back_qr_code_scans_from_the_printed_sheet(tmp_path: Path) -> None:
