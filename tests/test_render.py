@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,23 @@ def test_everything_else_is_refused_with_a_warning(tmp_path: Path, no_network: N
     (root / "link.png").symlink_to(tmp_path / "outside.png")
     _, warnings = render_pdf(f'<img src="{url}"><p>x</p>', root, (root,))
     assert any("refused" in w and reason in w for w in warnings), warnings
+
+
+def test_weasyprint_is_imported_again_the_usual_way_when_the_fast_import_fails() -> None:
+    """A system whose libraries only find_library can locate: the first import fails, the second works."""
+    script = """
+import sys, importlib.abc
+class FailOnce(importlib.abc.MetaPathFinder):
+    failed = False
+    def find_spec(self, name, path, target=None):
+        if name == "weasyprint.text.ffi" and not FailOnce.failed:
+            FailOnce.failed = True
+            raise OSError("cannot load library 'libpango-1.0.so.0'")
+sys.meta_path.insert(0, FailOnce())
+from pamphlet.render import _weasyprint
+module = _weasyprint()
+assert FailOnce.failed and module.HTML and sys.modules["weasyprint.text.ffi"].pango
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
