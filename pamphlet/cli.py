@@ -36,13 +36,14 @@ def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | 
     Rendered parts are cached in $PAMPHLET_CACHE_DIR (default ~/.cache/pamphlet), keyed on the content
     of every input, so a rebuild renders only what changed. The folder is safe to delete at any time.
     """
-    from pamphlet.build import build_many
     from pamphlet.cache import folder
-    from pamphlet.howto import summary
     from pamphlet.renderer import Renderer, default_jobs
 
     logging.getLogger("weasyprint").propagate = False  # its warnings are collected and printed below
     with Renderer(jobs or default_jobs(), None if no_cache else folder(), _progress()) as renderer:
+        from pamphlet.build import build_many  # after the workers start: they load WeasyPrint meanwhile
+        from pamphlet.howto import summary
+
         results = build_many(list(manifests), out_dir, strict, renderer)
     for manifest, result in zip(manifests, results, strict=True):
         click.echo(f"Built {manifest} in {result.seconds:.1f} s")
