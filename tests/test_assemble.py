@@ -1,0 +1,313 @@
+"""Parts joined into one reader PDF: page numbers in the outer corners, running heads, contents, outline, metadata."""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import subprocess
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
+from pamphlet.build import BuildResult, build
+from pamphlet.errors import RenderError
+from pamphlet.layouts import FONTS
+from pamphlet.manifest import Manifest, read_manifest
+from pamphlet.render import Job, render
+from pamphlet.statements import Statement, read_library, select
+from tests.conftest import EXAMPLES, pdftotext, words
+
+STRIP = 40.0  # points: running heads sit above this from the top, page numbers below it from the bottom
+
+
+@pytest.fixture(autouse=True, scope="module")
+def cache_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Never let a test write to ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAMPHLET_CACHE_DIR", str(tmp_path_factory.mktemp("cache-home")))
+        yield
+
+
+@dataclass(frozen=True)
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    words: tuple[Word, ...]
+
+    def head(self) -> list[Word]:
+        return [w for w in self.words if w.y1 < STRIP]
+
+    def foot(self) -> list[Word]:
+        return [w for w in self.words if w.y0 > self.height - STRIP]
+
+    def body(self) -> str:
+        return " ".join(w.text for w in self.words if w.y1 >= STRIP and w.y0 <= self.height - STRIP)
+
+
+def pages_of(pdf: Path) -> list[Page]:
+    """Every word of every page with its box (points from the top left), in reading order, by pdftotext -bbox."""
+    pdftotext(pdf, 1)  # skips (or fails on CI) when poppler is missing
+    out = subprocess.run(["pdftotext", "-q", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    found = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                           page[3])
+        found.append(Page(float(page[1]), float(page[2]),
+                          tuple(Word(*map(float, b[:4]), html.unescape(b[4])) for b in boxes)))
+    return found
+
+
+def text(found: list[Word]) -> str:
+    return " ".join(w.text for w in found)
+
+
+# A booklet of several render groups whose contents run to more than one page
+
+
+SENTENCES = [
+    "Workers in every city stood together against the war and the bosses who profit from it",
+    "The union called on members to join the march on Saturday and bring their neighbours",
+    "Nobody should be sent to fight for the interests of a distant ruling class",
+    "We demand housing, wages and peace for every family in our community",
+    "Solidarity across borders is the strongest answer to fear and division",
+    "The government promised reform but delivered only more police and less bread",
+    "Students and nurses organised meetings in schools and hospitals all through the winter",
+    "Our strength is in our numbers and in our patience, not in the speeches of leaders",
+]
+PLACES = ["Harbour", "Mill", "Depot", "Hospital", "School", "Market", "Station", "Bakery", "Mine", "Warehouse",
+          "Print Shop", "Laundry", "Dairy", "Garage", "Cannery", "Foundry", "Tannery"]
+
+
+def prose(count: int, seed: int) -> str:
+    chooser, paragraphs, sentences, total = random.Random(seed), [], [], 0
+    while total < count:
+        sentence = chooser.choice(SENTENCES)
+        sentences.append(sentence + ".")
+        total += len(sentence.split())
+        if len(sentences) == 5:
+            paragraphs.append(" ".join(sentences))
+            sentences = []
+    return "\n\n".join([*paragraphs, " ".join(sentences)]).strip()
+
+
+def synthetic(folder: Path) -> Path:
+    """Three long statements (two render groups) and fourteen short ones with long titles (a long contents)."""
+    library = folder / "statements"
+    library.mkdir(parents=True)
+    ids = []
+    for n, place in enumerate(PLACES):
+        long = n < 3
+        title = (f"Statement {n + 1}: the strike at the {place} goes on" if n % 2 else
+                 f"Statement {n + 1}: why the workers of the {place} walked out and what they want from the city")
+        ids.append(f"s{n + 1:02d}")
+        (library / f"{ids[-1]}.md").write_text(
+            f"---\ntitle: \"{title}\"\norganisation: Local {n + 1} of the General Union\ndate: 2024-03-{n + 1:02d}\n"
+            f"---\n\n{prose(1300 if long else 40, n)}\n")
+    (folder / "synthetic.yaml").write_text(
+        "title: Strikes of the Spring\norganisation: Strike Committee\nlanguage: en-GB\npaper: a4\nstatements:\n"
+        + "".join(f"  - {i}\n" for i in ids) + "back:\n  text: Pass it on.\n")
+    return folder / "synthetic.yaml"
+
+
+@dataclass(frozen=True)
+class Booklet:
+    manifest: Manifest
+    result: BuildResult
+    statements: tuple[Statement, ...]
+    pages: list[Page]
+    starts: list[int]  # 1-based page each statement starts on
+    sources: int  # 1-based page the sources start on
+
+
+@pytest.fixture(scope="module", params=["anti-war", "synthetic"])
+def booklet(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Booklet:
+    folder = tmp_path_factory.mktemp(request.param)
+    path = EXAMPLES / "anti-war.yaml" if request.param == "anti-war" else synthetic(folder)
+    manifest = read_manifest(path)
+    result = build(path, folder / "out")
+    statements = select(read_library(manifest.library), manifest.statements, manifest.path)
+    pages = pages_of(result.reader)
+    contents_end = next(n for n, page in enumerate(pages, 1) if n > 1 and re.search(r"Sources \d+", page.body()))
+    starts = []
+    for statement in statements:
+        found = [n for n, page in enumerate(pages, 1)
+                 if n > contents_end and page.body().startswith(words(statement.title))]
+        assert len(found) == 1, (statement.title, found)
+        starts += found
+    sources = [n for n, page in enumerate(pages, 1) if n > contents_end and page.body().startswith("Sources")]
+    assert len(sources) == 1
+    return Booklet(manifest, result, statements, pages, starts, sources[0])
+
+
+def test_the_synthetic_booklet_is_the_hard_case(booklet: Booklet) -> None:
+    """Several render groups, statements over several pages starting on left and right pages."""
+    assert booklet.starts == sorted(booklet.starts) and booklet.starts[-1] < booklet.sources
+    assert {n % 2 for n in booklet.starts} == {0, 1}
+    assert any(b - a > 2 for a, b in zip(booklet.starts, [*booklet.starts[1:], booklet.sources], strict=True))
+    if booklet.manifest.stem == "synthetic":
+        assert booklet.starts[0] > 3, "the contents should take more than one page"
+
+
+def test_every_page_but_the_covers_has_its_number_in_the_outer_bottom_corner(booklet: Booklet) -> None:
+    pages = booklet.pages
+    assert len(pages) == booklet.result.imposed.plan.pages
+    for n, page in enumerate(pages, 1):
+        foot = page.foot()
+        if n in (1, len(pages)):
+            assert foot == [], f"page {n} is a cover: no number"
+            continue
+        assert [w.text for w in foot] == [str(n)], f"page {n}"
+        if n % 2:
+            assert foot[0].x0 > page.width / 2, f"odd page {n}: number at the right"
+        else:
+            assert foot[0].x1 < page.width / 2, f"even page {n}: number at the left"
+
+
+def test_numbers_are_flush_with_the_outer_margin_whatever_their_digits(booklet: Booklet) -> None:
+    feet = [(n, page.foot()[0], page.width) for n, page in enumerate(booklet.pages[1:-1], 2)]
+    lefts = {round(word.x0, 1) for n, word, _ in feet if n % 2 == 0}
+    rights = {round(width - word.x1, 1) for n, word, width in feet if n % 2}
+    assert len(lefts) == 1 and len(rights) == 1, (lefts, rights)
+    assert abs(lefts.pop() - rights.pop()) < 1.0, "the outer margins of left and right pages match"
+    assert len({round(word.y0, 1) for _, word, _ in feet}) == 1
+
+
+def shortened(head: str, title: str) -> bool:
+    """Whether ``head`` is ``title`` in capitals, or the start of it on one line ending in an ellipsis."""
+    full = words(title).upper()
+    return head == full or (head.endswith("…") and full.startswith(head[:-1].rstrip()) and len(head) < len(full))
+
+
+def test_running_heads(booklet: Booklet) -> None:
+    """Left pages: the edition; right pages: their section's title, but not on the section's first page."""
+    edition = words(booklet.manifest.title).upper()
+    sections = [(2, None), *((s, t.title) for s, t in zip(booklet.starts, booklet.statements, strict=True)),
+                (booklet.sources, "Sources")]
+    checked = set()
+    for n, page in enumerate(booklet.pages, 1):
+        head = page.head()
+        if n in (1, len(booklet.pages)):
+            assert head == [], f"page {n} is a cover: no running head"
+            continue
+        if n % 2 == 0:
+            assert text(head) == edition, f"left page {n}"
+            continue
+        start, title = max((s, t) for s, t in sections if s <= n)
+        if start == n or title is None:
+            assert head == [], f"right page {n} starts a section (or is the contents): no running head"
+        else:
+            assert shortened(text(head), title), f"right page {n}: {text(head)!r} is not the head of {title!r}"
+            assert len({w.y0 for w in head}) == 1, f"right page {n}: the running head takes one line"
+            assert head[-1].x1 > page.width / 2, f"right page {n}: the head sits towards the outer edge"
+            checked.add(title)
+    assert len(checked) >= 2
+
+
+def test_contents_numbers_and_outline_point_at_the_pages_titles_start_on(booklet: Booklet) -> None:
+    contents = " ".join(page.body() for page in booklet.pages[1:booklet.starts[0] - 1])
+    assert contents.startswith("Contents")
+    for statement, start in zip(booklet.statements, booklet.starts, strict=True):
+        match = re.search(re.escape(words(statement.title)) + r" (\d+)\b", contents)
+        assert match and int(match.group(1)) == start, statement.title
+    assert re.search(r"\bSources (\d+)\b", contents).group(1) == str(booklet.sources)  # type: ignore[union-attr]
+    reader = PdfReader(booklet.result.reader)
+    outline = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
+    assert outline == [("Contents", 2), *((s.title, n) for s, n in zip(booklet.statements, booklet.starts,
+                                                                        strict=True)), ("Sources", booklet.sources)]
+
+
+def test_document_information_and_language(booklet: Booklet) -> None:
+    reader = PdfReader(booklet.result.reader)
+    meta = reader.metadata
+    assert meta["/Title"] == booklet.manifest.title
+    assert meta["/Author"] == booklet.manifest.organisation
+    assert meta["/Creator"] == "pamphlet"
+    assert reader.trailer["/Root"]["/Lang"] == booklet.manifest.language
+    assert "/CreationDate" not in meta  # no SOURCE_DATE_EPOCH: no date, so builds repeat
+
+
+# assemble() on its own, with parts rendered from small HTML
+
+
+STAMP_CSS = """
+@page { size: 100mm 140mm; margin: 15mm }
+@page head-left { @top-left { content: "THE EDITION"; font: 700 8pt "Pamphlet Sans" } }
+@page head-right { @top-right { content: string(head); font: 700 8pt "Pamphlet Sans"; text-transform: uppercase } }
+@page folio-left { @bottom-left { content: "%s"; font: 700 9pt "Pamphlet Sans" } }
+@page folio-right { @bottom-right { content: "%s"; font: 700 9pt "Pamphlet Sans" } }
+body { font: 10pt "Pamphlet Serif" }
+.page, .stamp { break-before: page }
+.head-left { page: head-left } .head-right { page: head-right }
+.folio-left { page: folio-left } .folio-right { page: folio-right }
+.title { string-set: head content(); visibility: hidden }
+"""
+
+
+def part(body: str, digits: str = "0123456789") -> bytes:
+    css = STAMP_CSS % (digits, digits)
+    page = f"<html><head><style>{css}</style></head><body>{body}</body></html>"
+    return render(Job((page,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",))).pdf
+
+
+def cover(digits: str = "0123456789") -> Piece:
+    stamps = "".join(f'<div class="stamp {kind}"></div>' for kind in COVER_STAMPS)
+    return Piece(part(f"<p>The cover</p>{stamps}", digits), 1, bare=True)
+
+
+def body(first: int, count: int, heads: dict[int, str]) -> Piece:
+    """``count`` pages saying 'Body page <n>' from ``first``, sections starting at the pages of ``heads``."""
+    pages = "".join(f'<section class="page"><p>Body page {first + k}</p></section>' for k in range(count))
+    stamps = "".join(f'<div class="stamp head-right"><span class="title">{t}</span></div>' for t in heads.values())
+    return Piece(part(pages.replace(' class="page"', "", 1) + stamps), count, tuple(heads),
+                 tuple((title, page) for page, title in heads.items()))
+
+
+def test_assemble_numbers_from_the_cover_and_heads_each_right_page_but_a_section_start(tmp_path: Path) -> None:
+    back = Piece(part("<p>The back</p>"), 1, bare=True)
+    pieces = [cover(), body(2, 5, {0: "Alpha", 3: "Beta"}), body(7, 6, {0: "Gamma", 1: "Delta"}), back]
+    pdf = tmp_path / "assembled.pdf"
+    pdf.write_bytes(assemble(pieces, Info("The Edition", "The Committee", "de", "D:20240224120000Z")))
+    pages = pages_of(pdf)
+    assert len(pages) == 13
+    assert words(pdftotext(pdf, 1)) == "The cover" and words(pdftotext(pdf, 13)) == "The back"
+    heads = {3: "ALPHA", 5: "", 7: "", 9: "DELTA", 11: "DELTA"}  # 5: Beta starts; 7: Gamma starts; 8: Delta starts
+    for n in range(2, 13):
+        page = pages[n - 1]
+        assert page.body() == f"Body page {n}"
+        assert [w.text for w in page.foot()] == [str(n)]
+        assert (page.foot()[0].x0 > page.width / 2) == (n % 2 == 1)
+        assert text(page.head()) == ("THE EDITION" if n % 2 == 0 else heads[n]), n
+    reader = PdfReader(pdf)
+    outline = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
+    assert outline == [("Alpha", 2), ("Beta", 5), ("Gamma", 7), ("Delta", 8)]
+    assert reader.metadata["/Title"] == "The Edition" and reader.metadata["/Author"] == "The Committee"
+    assert reader.metadata["/CreationDate"] == "D:20240224120000Z"
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+
+
+def test_assemble_is_deterministic(tmp_path: Path) -> None:
+    pieces = [cover(), body(2, 3, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
+    info = Info("T", None, "en", None)
+    assert assemble(pieces, info) == assemble(pieces, info)
+    assert "/Author" not in PdfReader(BytesIO(assemble(pieces, info))).metadata
+
+
+def test_a_cover_without_the_digit_stamps_is_a_render_error() -> None:
+    pieces = [cover(digits="page"), body(2, 2, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
+    with pytest.raises(RenderError, match="0123456789"):
+        assemble(pieces, Info("T", None, "en", None))

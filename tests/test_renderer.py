@@ -1,0 +1,292 @@
+"""The renderer: order kept, cache hits never rendered, workers and cache never change a byte, progress counted."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+import pamphlet.render
+import pamphlet.renderer
+from pamphlet import cache
+from pamphlet.build import build
+from pamphlet.errors import RenderError
+from pamphlet.render import Job, Rendered, render
+from pamphlet.renderer import Renderer
+from tests.conftest import EXAMPLES, ROOT, pdftotext, words
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never let a test write to ~/.cache."""
+    folder = tmp_path / "cache-home"
+    monkeypatch.setenv("PAMPHLET_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[Job]:
+    """Every job the renderer renders in this process."""
+    rendered: list[Job] = []
+
+    def counting(job: Job) -> Rendered:
+        rendered.append(job)
+        return render(job)
+
+    monkeypatch.setattr(pamphlet.renderer, "render", counting)
+    return rendered
+
+
+def make_jobs(tmp_path: Path, count: int = 5) -> list[Job]:
+    """Jobs of different lengths (the renderer sorts longest first), each with its own text and an anchor.
+
+    Their root is a folder of its own: the cache folder must not lie under a root, or each store changes the key.
+    """
+    root = tmp_path / "root"
+    root.mkdir(exist_ok=True)
+    jobs = []
+    for n in range(count):
+        paragraphs = "".join(f"<p>Paragraph {k} of part {n}.</p>" for k in range((n * 7) % 5 * 40 + 1))
+        html = f'<h1 id="part-{n}">Part number {n}</h1>{paragraphs}<p id="end-{n}">End of part {n}.</p>'
+        jobs.append(Job((html,), root, (root,)))
+    return jobs
+
+
+def first_words(pdf: bytes) -> str:
+    return words(PdfReader(BytesIO(pdf)).pages[0].extract_text())
+
+
+def check_order(jobs: list[Job], results: list[Rendered]) -> None:
+    assert len(results) == len(jobs)
+    for n, result in enumerate(results):
+        assert first_words(result.pdf).startswith(f"Part number {n}"), n
+        assert result.anchors[f"part-{n}"] == 0
+        assert result.anchors[f"end-{n}"] == result.pages - 1 == len(PdfReader(BytesIO(result.pdf)).pages) - 1
+
+
+# Order, cache hits and misses
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_run_returns_one_rendering_per_job_in_order(tmp_path: Path, workers: int) -> None:
+    jobs = make_jobs(tmp_path)
+    assert len({sum(map(len, j.htmls)) for j in jobs}) == len(jobs)  # not already longest first
+    with Renderer(workers) as renderer:
+        check_order(jobs, renderer.run(jobs))
+        assert renderer.run([]) == []
+
+
+def test_a_second_run_with_the_cache_renders_nothing_and_returns_equal_results(tmp_path: Path,
+                                                                                calls: list[Job]) -> None:
+    jobs = make_jobs(tmp_path, 4)
+    with Renderer(1, tmp_path / "cache") as renderer:
+        first = renderer.run(jobs)
+    assert len(calls) == 4
+    progress: list[tuple[int, int]] = []
+    with Renderer(1, tmp_path / "cache", lambda done, total: progress.append((done, total))) as renderer:
+        second = renderer.run(jobs)
+    assert len(calls) == 4 and progress == []
+    assert second == first
+    check_order(jobs, second)
+
+
+def test_a_changed_job_is_the_only_one_rendered_again(tmp_path: Path, calls: list[Job]) -> None:
+    jobs = make_jobs(tmp_path, 4)
+    with Renderer(1, tmp_path / "cache") as renderer:
+        before = renderer.run(jobs)
+    changed = Job((jobs[2].htmls[0].replace("Part number 2", "Part number 2, revised"),), jobs[2].base, jobs[2].roots)
+    jobs[2] = changed
+    calls.clear()
+    with Renderer(1, tmp_path / "cache") as renderer:
+        after = renderer.run(jobs)
+    assert calls == [changed]
+    assert [a == b for a, b in zip(before, after, strict=True)] == [True, True, False, True]
+    assert first_words(after[2].pdf).startswith("Part number 2, revised")
+
+
+def test_a_changed_file_under_a_root_renders_again(tmp_path: Path, calls: list[Job]) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "style.css").write_text("p { color: black }")
+    html = '<link rel="stylesheet" href="style.css"><p>Styled</p>'
+    jobs = [Job((html,), root, (root,))]
+    with Renderer(1, tmp_path / "cache") as renderer:
+        first = renderer.run(jobs)
+    with Renderer(1, tmp_path / "cache") as renderer:
+        assert renderer.run(jobs) == first and len(calls) == 1
+    (root / "style.css").write_text("p { color: red }")
+    with Renderer(1, tmp_path / "cache") as renderer:
+        second = renderer.run(jobs)
+    assert len(calls) == 2 and second[0].pdf != first[0].pdf
+
+
+def test_the_cache_holds_what_was_rendered(tmp_path: Path) -> None:
+    jobs = make_jobs(tmp_path, 2)
+    with Renderer(1, tmp_path / "cache") as renderer:
+        results = renderer.run(jobs)
+        keys = [cache.key(job, cache.fingerprint(job.roots)) for job in jobs]
+    assert [cache.load(tmp_path / "cache", k) for k in keys] == results
+
+
+def test_two_workers_give_the_same_bytes_as_one(tmp_path: Path) -> None:
+    jobs = make_jobs(tmp_path, 6)
+    with Renderer(1) as one, Renderer(2) as two:
+        alone, pooled = one.run(jobs), two.run(jobs)
+        again = two.run(jobs)  # the warm pool is reused
+    assert [r.pdf for r in pooled] == [r.pdf for r in alone] == [r.pdf for r in again]
+    assert pooled == alone
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_counts_every_render_up_to_the_total(tmp_path: Path, workers: int) -> None:
+    jobs = make_jobs(tmp_path, 5)
+    with Renderer(workers, tmp_path / "cache") as renderer:
+        renderer.run(jobs[:2])
+        progress: list[tuple[int, int]] = []
+        renderer.progress = lambda done, total: progress.append((done, total))
+        renderer.run(jobs)  # two are cached: only three render
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_job_raises_a_render_error(tmp_path: Path, workers: int) -> None:
+    jobs = make_jobs(tmp_path, 3)
+    jobs[1] = Job(("<p>x</p>",), jobs[1].base, jobs[1].roots, stylesheets=(jobs[1].base / "missing.css",))
+    with Renderer(workers, tmp_path / "cache") as renderer, pytest.raises(RenderError, match="could not render"):
+        renderer.run(jobs)
+
+
+# Choosing among candidates (the layout step replaced by page counts, so any sequence can be tried)
+
+
+class FakeDocument:
+    def __init__(self, pages: int) -> None:
+        self.pages = [type("Page", (), {"anchors": {}})() for _ in range(pages)]
+
+    def write_pdf(self, pdf_identifier: bytes) -> bytes:
+        return b"%PDF " + str(len(self.pages)).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=12).map(lambda v: sorted(v, reverse=True)),
+       st.one_of(st.none(), st.integers(1, 40)))
+def test_the_first_candidate_that_fits_is_chosen_with_few_layouts(counts: list[int], limit: int | None) -> None:
+    tried: list[int] = []
+
+    def layout(html: str, job: Job, warnings: list[str]) -> Any:
+        index = int(html)
+        tried.append(index)
+        warnings.append(f"warning of candidate {index}")
+        return FakeDocument(counts[index])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pamphlet.render, "_layout", layout)
+        result = render(Job(tuple(map(str, range(len(counts)))), Path("/"), (), limit))
+    fitting = [i for i, c in enumerate(counts) if limit is None or c <= limit]
+    expected = fitting[0] if fitting else len(counts) - 1
+    assert result.choice == expected
+    assert result.fits == bool(fitting)
+    assert result.pages == counts[expected]
+    assert result.warnings == (f"warning of candidate {expected}",)
+    assert tried[0] == 0 and len(tried) <= 2 + math.ceil(math.log2(len(counts)))
+    assert limit is not None or tried == [0]
+
+
+def test_real_candidates_shrink_until_they_fit(tmp_path: Path) -> None:
+    text = "".join(f"<p>Line {k} of a text that must fit.</p>" for k in range(120))
+    htmls = tuple(f"<style>@page {{ size: A6 }} p {{ font-size: {size}pt; margin: 0 }}</style>{text}"
+                  for size in (20, 16, 12, 8, 6))
+    pages = [render(Job((h,), tmp_path, (tmp_path,))).pages for h in htmls]
+    assert pages == sorted(pages, reverse=True) and pages[0] > pages[2] > pages[-1] >= 2
+    chosen = render(Job(htmls, tmp_path, (tmp_path,), pages[2]))
+    expected = next(i for i, n in enumerate(pages) if n <= pages[2])
+    assert (chosen.choice, chosen.fits, chosen.pages) == (expected, True, pages[expected])
+    assert chosen.pdf == render(Job((htmls[expected],), tmp_path, (tmp_path,))).pdf
+    too_small = render(Job(htmls, tmp_path, (tmp_path,), pages[-1] - 1))
+    assert (too_small.choice, too_small.fits, too_small.pages) == (4, False, pages[-1])
+
+
+# Whole builds: the number of workers and the cache never change a byte, and never serve stale parts
+
+
+def project(tmp_path: Path) -> Path:
+    """A copy of examples/anti-war.yaml and the statements library, safe to edit."""
+    folder = tmp_path / "project"
+    shutil.copytree(ROOT / "statements", folder / "statements")
+    shutil.copy(EXAMPLES / "anti-war.yaml", folder / "anti-war.yaml")
+    return folder / "anti-war.yaml"
+
+
+def built(manifest: Path, out: Path, workers: int, cache_dir: Path | None,
+          progress: list[tuple[int, int]] | None = None) -> tuple[bytes, bytes]:
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress.append((done, total))
+
+    with Renderer(workers, cache_dir, report) as renderer:
+        result = build(manifest, out, renderer=renderer)
+    return result.reader.read_bytes(), result.printed[0].read_bytes()
+
+
+def text_of(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "read-back.pdf"
+    path.write_bytes(pdf)
+    return " ".join(words(pdftotext(path, n)) for n in range(1, len(PdfReader(path).pages) + 1))
+
+
+def test_workers_and_cache_give_byte_identical_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    manifest, store = EXAMPLES / "anti-war.yaml", tmp_path / "cache"
+    alone = built(manifest, tmp_path / "one", 1, None)
+    pooled = built(manifest, tmp_path / "two", 2, None)
+    cold = built(manifest, tmp_path / "cold", 2, store)
+    progress: list[tuple[int, int]] = []
+    warm = built(manifest, tmp_path / "warm", 2, store, progress)
+    assert alone == pooled == cold == warm
+    assert progress == []  # every part came from the cache
+    assert PdfReader(BytesIO(warm[0])).metadata["/CreationDate"].startswith("D:20231114221320")
+
+
+def test_an_edited_statement_is_rendered_again_never_served_stale(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    manifest, store = project(tmp_path), tmp_path / "cache"
+    old = built(manifest, tmp_path / "old", 2, store)
+    statement = manifest.parent / "statements" / "russia-out-of-ukraine-solidarity-with-ukraines.md"
+    text = statement.read_text()
+    assert "a heroic resistance" in text
+    statement.write_text(text.replace("a heroic resistance", "a valiant resistance"))
+    progress: list[tuple[int, int]] = []
+    new = built(manifest, tmp_path / "new", 2, store, progress)
+    fresh = built(manifest, tmp_path / "fresh", 2, None)
+    assert new == fresh
+    assert new[0] != old[0] and new[1] != old[1]
+    assert progress[0] == (1, 1) and len(progress) <= 2  # the group holding the statement (and maybe the contents)
+    read = text_of(new[0], tmp_path)
+    assert "a valiant resistance" in read and "a heroic resistance" not in read
+
+
+def test_an_edited_layout_stylesheet_is_rendered_again_never_served_stale(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    manifest, store = project(tmp_path), tmp_path / "cache"
+    local = manifest.parent / "layouts" / "local"
+    local.mkdir(parents=True)
+    (local / "layout.yaml").write_text("description: the booklet, locally styled\nextends: booklet\n")
+    (local / "style.css").write_text("/* nothing yet */\n")
+    manifest.write_text(manifest.read_text().replace("paper: a4", "paper: a4\nlayout: local"))
+    old = built(manifest, tmp_path / "old", 2, store)
+    (local / "style.css").write_text('.statement-title::after { content: " [revised]"; }\n')
+    new = built(manifest, tmp_path / "new", 2, store)
+    fresh = built(manifest, tmp_path / "fresh", 2, None)
+    assert new == fresh
+    assert new[0] != old[0]
+    assert text_of(new[0], tmp_path).count("[revised]") == 4  # once after each statement's title
+    assert "[revised]" not in text_of(old[0], tmp_path)
