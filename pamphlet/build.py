@@ -110,7 +110,7 @@ def _plan(manifest_path: Path) -> _Plan:
 
 
 def _groups(statements: tuple[Statement, ...]) -> tuple[tuple[int, ...], ...]:
-    """Consecutive statements in groups of about GROUP_WORDS words; a long statement is a group alone."""
+    """Consecutive statements in groups: a group closes once it holds GROUP_WORDS words or more."""
     groups: list[list[int]] = []
     words = GROUP_WORDS
     for index, statement in enumerate(statements):
@@ -197,7 +197,7 @@ def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] |
         (rendered,) = parts
         sizes = size_steps(plan.context["body_size"]) if layout.pages else (plan.context["body_size"],)
         if not rendered.fits:
-            raise too_long(manifest, layout, plan.statements, rendered.pdf)
+            raise too_long(manifest, layout, plan.statements, rendered.pdf, rendered.anchors.get("text-end"))
         pdf, size, shrunk = rendered.pdf, sizes[rendered.choice], rendered.choice > 0
     warnings = tuple(dict.fromkeys((*missing(plan.statements, FONTS), *(w for p in parts for w in p.warnings))))
     if strict and warnings:

@@ -37,41 +37,44 @@ def key(job: Job, inputs: bytes) -> str:
     """The digest of ``job`` and the ``inputs`` fingerprint of its roots: equal keys, equal PDFs."""
     digest = hashlib.sha256(inputs)
     for html in job.htmls:
-        digest.update(b"\0html\0" + html.encode())
+        data = html.encode()
+        digest.update(f"\0html {len(data)}\0".encode() + data)
     digest.update(f"\0{job.base}\0{job.pages}\0{job.stylesheets}".encode())
     return digest.hexdigest()
 
 
 def load(where: Path, digest: str) -> Rendered | None:
-    """The cached rendering for ``digest``, or None (also when the entry is damaged)."""
+    """The cached rendering for ``digest``, or None (also when the entry is damaged in any way)."""
     try:
         meta = json.loads((where / digest[:2] / f"{digest}.json").read_text(encoding="utf-8"))
         pdf = (where / digest[:2] / f"{digest}.pdf").read_bytes()
-    except (OSError, ValueError):
+        if hashlib.sha256(pdf).hexdigest() != meta["sha256"]:
+            return None
+        anchors = {str(k): int(v) for k, v in meta["anchors"].items()}
+        warnings = tuple(str(w) for w in meta["warnings"])
+        return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), warnings, int(meta["pages"]), anchors)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if not isinstance(meta, dict) or not {"sha256", "choice", "fits", "warnings", "pages", "anchors"} <= meta.keys():
-        return None
-    if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
-        return None
-    return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), tuple(meta["warnings"]), int(meta["pages"]),
-                    {str(k): int(v) for k, v in meta["anchors"].items()})
 
 
 def store(where: Path, digest: str, rendered: Rendered) -> None:
-    """Keep ``rendered`` under ``digest``; a cache that cannot be written is silently skipped."""
+    """Keep ``rendered`` under ``digest``; a cache that cannot be written is skipped, leaving nothing behind."""
     meta = {"sha256": hashlib.sha256(rendered.pdf).hexdigest(), "choice": rendered.choice,
             "fits": rendered.fits, "warnings": list(rendered.warnings), "pages": rendered.pages,
             "anchors": rendered.anchors}
-    try:
-        target = where / digest[:2]
-        target.mkdir(parents=True, exist_ok=True)
-        for suffix, data in ((".pdf", rendered.pdf), (".json", json.dumps(meta).encode())):
+    target = where / digest[:2]
+    for suffix, data in ((".pdf", rendered.pdf), (".json", json.dumps(meta).encode())):
+        name = None
+        try:
+            target.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(dir=target, prefix=".", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.replace(name, target / f"{digest}{suffix}")
-    except OSError:
-        return
+        except OSError:
+            if name:
+                Path(name).unlink(missing_ok=True)
+            return
 
 
 @functools.cache

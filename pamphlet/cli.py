@@ -39,6 +39,11 @@ def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | 
     from pamphlet.cache import folder
     from pamphlet.renderer import Renderer, default_jobs
 
+    stems = [m.stem for m in manifests]
+    if clash := sorted(str(m) for m in manifests if stems.count(m.stem) > 1):
+        raise click.UsageError(f"these manifests would write the same files in {out_dir}: {', '.join(clash)}; "
+                               "build them one at a time, each with its own --out")
+
     logging.getLogger("weasyprint").propagate = False  # its warnings are collected and printed below
     with Renderer(jobs or default_jobs(), None if no_cache else folder(), _progress()) as renderer:
         from pamphlet.build import build_many  # after the workers start: they load WeasyPrint meanwhile
@@ -127,6 +132,7 @@ def impose(source: Path, output: Path, scheme: str, sheet: str | None, duplex: s
               help="Also list the layouts in this manifest's own layouts/ folder.")
 def list_layouts(manifest: Path | None) -> None:
     """Print the layouts: page size, pages a sheet holds, how they are imposed."""
+    from pamphlet.errors import LayoutError
     from pamphlet.layouts import available, find_layout
     from pamphlet.schemes import plan
 
@@ -135,7 +141,10 @@ def list_layouts(manifest: Path | None) -> None:
                                     "description")]
     for name in available(folder):
         layout = find_layout(name, folder)
-        sheet = plan(layout.scheme, layout.pages or 4)
+        try:
+            sheet = plan(layout.scheme, layout.pages or 4)
+        except ValueError as err:
+            raise LayoutError(f"{layout.folders[0] / 'layout.yaml'}: imposition: {err}") from None
         sides = 2 if any(s.back is not None for s in sheet.sheets) else 1
         cells = sheet.across * sheet.down
         holds = (f"{cells} copies a side" if layout.scheme == "nup"

@@ -23,18 +23,22 @@ def size_steps(base: float) -> tuple[float, ...]:
     return tuple(round(base - STEP * k, 2) for k in range(steps + 1))
 
 
-def too_long(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...], pdf: bytes) -> RenderError:
+def too_long(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...], pdf: bytes,
+             text_end: int | None) -> RenderError:
     """The error for text that overflows ``layout`` even at the smallest size (``pdf``, rendered at it).
 
-    It counts the words on the pages beyond the layout's last (the back page excepted) and names
-    the layouts with room for them.
+    ``text_end`` is the page (from 0) where the statements' text ends (the layout's element
+    ``id="text-end"``; None: the page before the last). What follows it (a back page, a flap) keeps
+    its pages, so the words over are those on the text pages that would push it past the layout's
+    last page. The message also names the layouts with room for them.
     """
     from pypdf import PdfReader
 
     assert layout.pages is not None
     pages = PdfReader(BytesIO(pdf)).pages
-    overflow = range(layout.pages - 1, len(pages) - 1)
-    over = sum(len(pages[i].extract_text().split()) for i in overflow)
+    end = len(pages) - 2 if text_end is None else text_end
+    after = len(pages) - 1 - end  # pages of their own that the closing matter takes
+    over = sum(len(pages[i].extract_text().split()) for i in range(layout.pages - after, end + 1))
     room = _room(layout, manifest) * len(pages) / layout.pages
     fits = [name for name, area in _rooms(manifest) if area >= room and name != layout.name]
     names = ", ".join(f"'{s.title}' ({s.path}, {s.words} words)" for s in statements)

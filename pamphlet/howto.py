@@ -76,9 +76,10 @@ def _blanks_warning(plan: SheetPlan) -> list[str]:
     if plan.scheme not in ("saddle", "signatures") or plan.blanks <= 2:
         return []
     fewer = plan.pages - (plan.padded - 4)  # both fold sheets of 4 pages
+    cut = (f", or cut {fewer} page{'s' * (fewer != 1)} (a shorter statement, or a smaller theme size) so that "
+           f"the booklet has {plan.padded - 4} pages") if plan.padded > 4 else ""
     return [f"  Warning: {plan.blanks} of {plan.padded} pages print blank. To print none, add {plan.blanks} pages "
-            f"of text (another statement), or cut {fewer} page{'s' * (fewer != 1)} (a shorter statement, or "
-            f"a smaller theme size) so that the booklet has {plan.padded - 4} pages."]
+            f"of text (another statement){cut}."]
 
 
 def _printing(imposed: Imposed, files: list[Path], sheet: str) -> list[str]:

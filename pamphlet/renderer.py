@@ -33,7 +33,6 @@ class Renderer:
         self.cache_dir = cache_dir
         self.progress = progress
         self._pool: multiprocessing.pool.Pool | None = None
-        self._inputs: dict[tuple[Path, ...], bytes] = {}
 
     def __enter__(self) -> Renderer:
         """Start the workers now, so that they load WeasyPrint while this process reads the manifests."""
@@ -50,7 +49,8 @@ class Renderer:
 
     def run(self, jobs: list[Job]) -> list[Rendered]:
         """The rendering of every job, in order."""
-        keys = [cache.key(job, self._fingerprint(job.roots)) for job in jobs] if self.cache_dir else []
+        inputs = {roots: cache.fingerprint(roots) for roots in {job.roots for job in jobs}} if self.cache_dir else {}
+        keys = [cache.key(job, inputs[job.roots]) for job in jobs] if self.cache_dir else []
         found: dict[int, Rendered] = {}
         if self.cache_dir:
             for index, digest in enumerate(keys):
@@ -79,11 +79,6 @@ class Renderer:
     def _report(self, done: int, total: int) -> None:
         if self.progress:
             self.progress(done, total)
-
-    def _fingerprint(self, roots: tuple[Path, ...]) -> bytes:
-        if roots not in self._inputs:
-            self._inputs[roots] = cache.fingerprint(roots)
-        return self._inputs[roots]
 
 
 def _warm() -> None:

@@ -16,6 +16,14 @@ EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets an empty cache of its own: none reads or fills the user's ~/.cache/pamphlet."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("PAMPHLET_CACHE_DIR", str(folder))
+    return folder
+
+
 def words(text: str) -> str:
     """Text with all whitespace folded, hyphenation at line ends undone."""
     return re.sub(r"\s+", " ", re.sub(r"-\n(?=\w)", "", text.replace("\u00ad", ""))).strip()

@@ -85,8 +85,6 @@ def test_a_broken_manifest_among_others_fails_before_any_output(project: Path, t
     assert files(tmp_path / "out") == []
 
 
-@pytest.mark.xfail(strict=True, reason="build_many writes OUT/<stem>.pdf for every manifest: two manifests of the "
-                   "same name in different folders silently overwrite each other's output")
 def test_two_manifests_of_the_same_name_never_overwrite_each_other(project: Path, tmp_path: Path) -> None:
     (project / "other").mkdir()
     shutil.copy(project / "b.yaml", project / "other" / "a.yaml")
@@ -190,8 +188,6 @@ def test_layouts_with_a_missing_manifest_is_a_usage_error(tmp_path: Path) -> Non
     assert run("layouts", "--manifest", str(tmp_path / "missing.yaml")).exit_code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="cli.list_layouts calls schemes.plan on a layout's imposition unchecked: "
-                   "an unknown one raises ValueError, a traceback instead of a message")
 def test_layouts_with_a_broken_local_layout_reports_it_without_a_traceback(project: Path) -> None:
     broken = project / "layouts" / "broken"
     broken.mkdir(parents=True)

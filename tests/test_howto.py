@@ -68,7 +68,6 @@ def test_the_advice_always_adds_up(pages: int, scheme: str, blanks: str) -> None
     assert 1 <= cut < 4 and target >= 4
 
 
-@pytest.mark.xfail(strict=True, reason="howto._blanks_warning suggests cutting a 1-page booklet down to 0 pages")
 def test_a_one_page_booklet_is_never_told_to_shrink_to_nothing() -> None:
     (line,) = warnings(summary(imposed(plan("saddle", 1)), FILES))
     assert "add 3 pages" in line
