@@ -123,8 +123,9 @@ def _groups(statements: tuple[Statement, ...]) -> tuple[tuple[int, ...], ...]:
 
 
 def _first_jobs(plan: _Plan) -> list[Job]:
-    """A split layout: the cover, each group of statements, the sources and the back, each on its own
-    (the contents waits for their page counts). Any other: the whole document, in every size it may shrink to."""
+    """A split layout: the cover, each group of statements, the sources and the back, each on its own, and
+    the contents with numbers to come, which tells how many pages it takes (the real contents waits for the
+    page counts). Any other: the whole document, in every size it may shrink to."""
     if plan.layout.split:
         items = plan.context["items"]
         return [
@@ -134,6 +135,7 @@ def _first_jobs(plan: _Plan) -> list[Job]:
               for group in plan.groups),
             plan.part(sections=("sources",), stamps=[{"kind": "head-right", "title": "Sources"}]),
             plan.part(sections=("back",)),
+            plan.part(sections=("contents",), contents=_entries(plan, None, 0)),
         ]
     sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
     htmls = tuple(plan.layout.render({**plan.context, "body_size": size}) for size in sizes)
@@ -142,7 +144,7 @@ def _first_jobs(plan: _Plan) -> list[Job]:
 
 def _pieces(plan: _Plan, parts: list[Rendered]) -> list[Piece]:
     """The rendered parts of a split plan (no contents yet) as pieces to assemble."""
-    cover, *groups, sources, back = parts
+    cover, *groups, sources, back, _ = parts
     pieces = [Piece(cover.pdf, cover.pages - len(COVER_STAMPS), bare=True)]
     for group, rendered in zip(plan.groups, groups, strict=True):
         items = [plan.context["items"][i] for i in group]
@@ -157,11 +159,11 @@ def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Rendere
               ) -> dict[int, tuple[list[dict[str, str]], Rendered]]:
     """For each split plan (by id), its contents entries with their page numbers, and the contents rendered.
 
-    The numbers depend on how many pages the contents itself takes: start with one page and
-    render again in the rare case it takes more.
+    The numbers depend on how many pages the contents itself takes: as many as it took with numbers
+    to come, or in the rare case the real numbers change that, as many as it takes with them.
     """
     pieces = {id(plan): _pieces(plan, mine) for plan, mine in zip(plans, parts, strict=True)}
-    length = {id(plan): 1 for plan in plans}
+    length = {id(plan): mine[-1].pages for plan, mine in zip(plans, parts, strict=True)}
     found: dict[int, tuple[list[dict[str, str]], Rendered]] = {}
     while todo := [plan for plan in plans if id(plan) not in found]:
         entries = [_entries(plan, pieces[id(plan)], length[id(plan)]) for plan in todo]
@@ -174,14 +176,17 @@ def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Rendere
     return found
 
 
-def _entries(plan: _Plan, pieces: list[Piece], length: int) -> list[dict[str, str]]:
-    """Contents entries (title, byline, page) when the contents takes ``length`` pages after the cover."""
-    bylines = [*(s.byline or "" for s in plan.statements), ""]
-    entries, before = [], pieces[0].pages + length
+def _entries(plan: _Plan, pieces: list[Piece] | None, length: int) -> list[dict[str, str]]:
+    """Contents entries (title, byline, page) when the contents takes ``length`` pages after the cover;
+    without ``pieces``, every page number is "000", as wide as the real ones (up to 999 pages)."""
+    titles = [*((s.title, s.byline or "") for s in plan.statements), ("Sources", "")]
+    if pieces is None:
+        return [{"title": title, "byline": byline, "page": "000"} for title, byline in titles]
+    numbers, before = [], pieces[0].pages + length
     for piece in pieces[1:-1]:
-        entries += [{"title": title, "page": str(before + page + 1)} for title, page in piece.outline]
+        numbers += [before + page + 1 for _, page in piece.outline]
         before += piece.pages
-    return [{**entry, "byline": byline} for entry, byline in zip(entries, bylines, strict=True)]
+    return [{"title": t, "byline": b, "page": str(n)} for (t, b), n in zip(titles, numbers, strict=True)]
 
 
 def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] | None, out_dir: Path,
