@@ -24,9 +24,10 @@ from pamphlet.renderer import Renderer
 from pamphlet.statements import Statement, read_library, select
 
 SECTIONS = ("cover", "contents", "statements", "sources", "back")
-#: Statements are rendered in groups of about this many words (some eight A5 pages): groups of
-#: statements render in parallel and are cached, and one group costs less than as many parts.
-GROUP_WORDS = 2400
+#: Statements are rendered in groups, in parallel, and cached by group: about a sixteenth of the words
+#: of the pamphlet each, from 600 words (two A5 pages: an edit renders little again) to 2400 (eight:
+#: each part costs a little to set up, and fewer, larger parts cost less).
+GROUP_WORDS = (600, 2400)
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,13 @@ def _plan(manifest_path: Path) -> _Plan:
 
 
 def _groups(statements: tuple[Statement, ...]) -> tuple[tuple[int, ...], ...]:
-    """Consecutive statements in groups: a group closes once it holds GROUP_WORDS words or more."""
+    """Consecutive statements in groups: a group closes once it holds enough words (see GROUP_WORDS)."""
+    least, most = GROUP_WORDS
+    enough = max(least, min(most, sum(s.words for s in statements) // 16))
     groups: list[list[int]] = []
-    words = GROUP_WORDS
+    words = enough
     for index, statement in enumerate(statements):
-        if words >= GROUP_WORDS:
+        if words >= enough:
             groups.append([])
             words = 0
         groups[-1].append(index)

@@ -83,9 +83,10 @@ class Renderer:
 
 def _warm() -> None:
     """A worker's first step: load WeasyPrint and its fonts before the first job arrives."""
+    from pamphlet.layouts import FONTS
     from pamphlet.render import warm_up
 
-    warm_up()
+    warm_up(FONTS)
 
 
 def _render_one(indexed: tuple[int, Job]) -> tuple[int, Rendered]:
