@@ -46,8 +46,10 @@ def render(job: Job) -> Rendered:
     """Render the first candidate of ``job`` that has at most ``job.pages`` pages.
 
     Candidates are tried largest first, then by halving; when none fits, the last one is
-    rendered with ``fits`` False. Pure function of the job: worker processes run it too.
+    rendered with ``fits`` False. Pure function of the job: worker processes run it too, and every
+    process warms up the same way first, so what it rendered before never shows.
     """
+    _warmed()
     warnings: list[str] = []
 
     def attempt(index: int) -> tuple[Any, list[str]]:
@@ -124,6 +126,13 @@ def warm_up(fonts: Path, languages: tuple[str, ...] = ("en",)) -> None:
     _layout(_WARM_UP, Job((_WARM_UP,), fonts, (fonts,), stylesheets=(fonts / "fonts.css",)), [])
     for language in languages:
         pyphen.Pyphen(lang=language)  # pyphen keeps the patterns for every later use in this process
+
+
+@functools.cache
+def _warmed() -> None:
+    from pamphlet.layouts import FONTS
+
+    warm_up(FONTS)
 
 
 @functools.lru_cache(maxsize=32)

@@ -83,10 +83,9 @@ class Renderer:
 
 def _warm() -> None:
     """A worker's first step: load WeasyPrint and its fonts before the first job arrives."""
-    from pamphlet.layouts import FONTS
-    from pamphlet.render import warm_up
+    from pamphlet.render import _warmed
 
-    warm_up(FONTS)
+    _warmed()
 
 
 def _render_one(indexed: tuple[int, Job]) -> tuple[int, Rendered]:

@@ -108,9 +108,9 @@ def test_progress_of_eight_parts_or_more_is_printed_as_plain_lines_on_stderr(pro
     parts = [tuple(map(int, re.fullmatch(r"Rendered (\d+)/(\d+) parts", line).groups())) for line in lines]  # type: ignore[union-attr]
     assert parts, result.stderr
     totals = {total for _, total in parts}
-    assert totals == {8}  # cover, statements, sources and back of each booklet; the two contents are < 8
+    assert totals == {10}  # cover, statements, sources, back and first contents of each; the final two are < 8
     done = [d for d, _ in parts]
-    assert done == sorted(set(done)) and done[-1] == 8
+    assert done == sorted(set(done)) and done[-1] == 10
     assert "Rendered" not in result.stdout and "\r" not in result.stderr
     warm = run("build", str(project / "a.yaml"), str(project / "b.yaml"), "-j", "2", "--out", str(tmp_path / "w"))
     assert warm.exit_code == 0 and "Rendered" not in warm.stderr  # everything came from the cache
@@ -137,7 +137,7 @@ def test_no_cache_leaves_the_cache_empty_and_a_default_build_fills_it(project: P
     entries = files(cache_home)
     assert entries and not [e for e in entries if e.endswith(".tmp")]
     assert {Path(e).suffix for e in entries} == {".pdf", ".json"}
-    assert len(entries) == 2 * 5  # cover, one group of statements, sources, back and contents
+    assert len(entries) == 2 * 6  # cover, one group of statements, sources, back, contents first and final
     assert (tmp_path / "one" / "a.pdf").read_bytes() == (tmp_path / "two" / "a.pdf").read_bytes()
 
 
