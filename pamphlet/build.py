@@ -14,7 +14,7 @@ from typing import Any
 from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
 from pamphlet.context import context
 from pamphlet.errors import OutputError, RenderError, problems_error
-from pamphlet.fit import size_steps, too_long
+from pamphlet.fit import pad_before_closing, size_steps, too_long
 from pamphlet.glyphs import missing
 from pamphlet.impose import Imposed, impose, page_count
 from pamphlet.layouts import FONTS, PARTIALS, Layout, find_layout
@@ -207,6 +207,8 @@ def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] |
         if not rendered.fits:
             raise too_long(manifest, layout, plan.statements, rendered.pdf, rendered.anchors.get("text-end"))
         pdf, size, shrunk = rendered.pdf, sizes[rendered.choice], rendered.choice > 0
+        if layout.pages:
+            pdf = pad_before_closing(pdf, rendered.anchors.get("text-end"), layout.pages)
     warnings = tuple(dict.fromkeys((*missing(plan.statements, FONTS), *(w for p in parts for w in p.warnings))))
     if strict and warnings:
         raise problems_error(RenderError, [f"{manifest.path}: warning (--strict): {w}" for w in warnings])

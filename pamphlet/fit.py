@@ -48,6 +48,26 @@ def too_long(manifest: Manifest, layout: Layout, statements: tuple[Statement, ..
     )
 
 
+def pad_before_closing(pdf: bytes, text_end: int | None, pages: int) -> bytes:
+    """``pdf`` with blank pages after the text (page ``text_end``, from 0), so that what closes it (a back
+    page, a leaflet's flap and back) takes the layout's last pages; as it is when the closing matter
+    shares the text's last page (a flyer), or the text fills the layout.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(BytesIO(pdf))
+    count = len(reader.pages)
+    if text_end is None or text_end >= count - 1 or count >= pages:
+        return pdf
+    writer = PdfWriter(clone_from=reader)
+    box = reader.pages[text_end].mediabox
+    for _ in range(pages - count):
+        writer.insert_blank_page(float(box.width), float(box.height), text_end + 1)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _room(layout: Layout, manifest: Manifest) -> float:
     """Page area the layout holds, in square millimetres (infinite when it grows with its text)."""
     if layout.pages is None:

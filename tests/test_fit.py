@@ -8,15 +8,17 @@ import math
 import random
 import re
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from pamphlet.build import build
 from pamphlet.errors import RenderError
-from pamphlet.fit import STEP, size_steps, too_long
+from pamphlet.fit import STEP, pad_before_closing, size_steps, too_long
 from pamphlet.layouts import BUILTIN_LAYOUTS, MIN_SIZE, available, find_layout
 from pamphlet.manifest import read_manifest
 from pamphlet.render import render_pdf
@@ -199,3 +201,18 @@ def test_words_over_a_flyer_are_those_after_its_second_page(tmp_path: Path) -> N
     """A flyer: two pages, its contact box following the text on the last one."""
     pdf = counted_pages(tmp_path, [100, 100, 100, 100, 10])
     assert reported(tmp_path, "flyer", pdf, text_end=4) == 210  # pages 3, 4 and 5
+
+
+def test_short_text_is_followed_by_blanks_so_the_closing_pages_stay_last(tmp_path: Path) -> None:
+    """A leaflet with one panel of text: the flap and back keep panels 5 and 6, the blanks come after the text."""
+    pdf = counted_pages(tmp_path, [3, 50, 7, 2])  # cover, text, flap, back
+    padded = PdfReader(BytesIO(pad_before_closing(pdf, 1, 6))).pages
+    assert [len(p.extract_text().split()) for p in padded] == [3, 50, 0, 0, 7, 2]
+
+
+def test_closing_matter_on_the_text_page_or_a_full_layout_is_left_as_it_is(tmp_path: Path) -> None:
+    flyer = counted_pages(tmp_path, [60])  # one page: its contact box follows the text on it
+    assert pad_before_closing(flyer, 0, 2) == flyer
+    full = counted_pages(tmp_path, [3, 50, 50, 50, 7, 2])
+    assert pad_before_closing(full, 3, 6) == full
+    assert pad_before_closing(full, None, 8) == full
