@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
-from pamphlet.context import context
-from pamphlet.errors import OutputError, RenderError, problems_error
+from pamphlet.context import context, source_date
+from pamphlet.errors import RenderError, problems_error
 from pamphlet.fit import pad_before_closing, size_steps, too_long
 from pamphlet.glyphs import missing
-from pamphlet.impose import Imposed, impose, page_count
+from pamphlet.impose import Imposed, impose
 from pamphlet.layouts import FONTS, PARTIALS, Layout, find_layout
 from pamphlet.manifest import Manifest, read_manifest
+from pamphlet.output import write_atomically
 from pamphlet.render import Job, Rendered
 from pamphlet.renderer import Renderer
 from pamphlet.statements import Statement, read_library, select
@@ -199,7 +197,9 @@ def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] |
         pieces = _pieces(plan, parts)
         pieces.insert(1, Piece(contents[1].pdf, contents[1].pages, outline=(("Contents", 0),)))
         parts = [*parts, contents[1]]
-        pdf = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, _pdf_date()))
+        when = source_date()
+        created = when.strftime("D:%Y%m%d%H%M%SZ") if when else None
+        pdf = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, created))
         size, shrunk = plan.context["body_size"], False
     else:
         (rendered,) = parts
@@ -221,34 +221,3 @@ def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] |
                  out_dir / f"{manifest.stem}-print-backs.pdf": imposed.backs}
     write_atomically(files)
     return BuildResult(reader, tuple(files)[1:], imposed, time.perf_counter() - started, warnings, size, shrunk)
-
-
-def _pdf_date() -> str | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
-
-
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every file or none: each goes to a temp file beside it, is checked, then replaces it."""
-    temps: dict[Path, Path] = {}
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = Path(name)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            page_count(temps[path].read_bytes(), str(path))
-        for path, temp in temps.items():
-            os.replace(temp, path)
-    except OSError as err:
-        raise OutputError(f"{err.filename or next(iter(files))}: cannot write: {err.strerror or err}") from None
-    finally:
-        for temp in temps.values():
-            temp.unlink(missing_ok=True)
-

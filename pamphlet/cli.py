@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | 
 
 def _progress() -> Callable[[int, int], None]:
     """Progress of long renders on stderr: a bar that redraws on a terminal, a line per tenth in logs."""
-    terminal = click.get_text_stream("stderr").isatty()
+    terminal = sys.stderr.isatty()
 
     def show(done: int, total: int) -> None:
         if total < 8:
@@ -101,9 +102,9 @@ def _progress() -> Callable[[int, int], None]:
 def impose(source: Path, output: Path, scheme: str, sheet: str | None, duplex: str | None, creep: float, marks: str,
            bleed: float, blanks: str, gutter: float, sheets_per_signature: int, grid: str) -> None:
     """Impose any PDF for printing, folding and cutting."""
-    from pamphlet.build import write_atomically
     from pamphlet.howto import summary
     from pamphlet.impose import MARKS, Options, impose, parse_grid
+    from pamphlet.output import write_atomically
 
     wanted = tuple(m.strip().lower() for m in marks.split(",") if m.strip())
     if bad := [m for m in wanted if m not in MARKS]:
@@ -205,7 +206,7 @@ def import_pages(sources: tuple[str, ...], into: Path | None, tags: tuple[str, .
     folder = into or find_library(Path.cwd())
     if folder is None:
         raise SourceError("no statements/ folder here or above; pass --into DIR")
-    results, problems = import_sources(sources, folder, tags, force, dry_run, click.get_binary_stream("stdin"))
+    results, problems = import_sources(sources, folder, tags, force, dry_run, sys.stdin.buffer)
     for result in results:
         for line in result.report(dry_run):
             click.echo(line)

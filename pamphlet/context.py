@@ -24,7 +24,7 @@ def context(manifest: Manifest, layout: Layout, statements: tuple[Statement, ...
     return {
         "manifest": manifest,
         "when": when,
-        "created": _created(),
+        "created": made.strftime("%Y-%m-%dT%H:%M:%SZ") if (made := source_date()) else None,
         "page": {"width": width, "height": height},
         "fonts_css": (FONTS / "fonts.css").as_uri(),
         "stylesheets": [p.resolve().as_uri() for p in layout.stylesheets],
@@ -56,9 +56,7 @@ def _long_date(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def _created() -> str | None:
-    """The PDF's creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
+def source_date() -> dt.datetime | None:
+    """The PDFs' creation date: SOURCE_DATE_EPOCH when set, else none at all (so builds repeat)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None

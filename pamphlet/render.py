@@ -49,35 +49,30 @@ def render(job: Job) -> Rendered:
     rendered with ``fits`` False. Pure function of the job: worker processes run it too, and every
     process warms up the same way first, so what it rendered before never shows.
     """
-    _warmed()
-    warnings: list[str] = []
+    warm_up()
+    tried: dict[int, tuple[Any, list[str]]] = {}
 
-    def attempt(index: int) -> tuple[Any, list[str]]:
-        warnings.clear()
-        document = _layout(job.htmls[index], job, warnings)
-        return document, list(warnings)
+    def fits(index: int) -> bool:
+        if index not in tried:
+            warnings: list[str] = []
+            tried[index] = (_layout(job.htmls[index], job, warnings), warnings)
+        return job.pages is None or len(tried[index][0].pages) <= job.pages
 
-    last = len(job.htmls) - 1
-    document, found = attempt(0)
-    choice = 0
-    if job.pages is not None and len(document.pages) > job.pages and last:
-        low, high, best = 1, last, None
-        while low <= high:
+    choice, low, high = 0, 1, len(job.htmls) - 1
+    if not fits(0):
+        while low <= high:  # the first candidate that fits is in low .. high + 1
             middle = (low + high) // 2
-            candidate = attempt(middle)
-            if len(candidate[0].pages) <= job.pages:
-                best, high = (middle, candidate), middle - 1
-            else:
-                low = middle + 1
-        choice, (document, found) = best if best else (last, candidate if middle == last else attempt(last))
-    fits = job.pages is None or len(document.pages) <= job.pages
+            low, high = (low, middle - 1) if fits(middle) else (middle + 1, high)
+        choice = min(low, len(job.htmls) - 1)
+    fitting = fits(choice)  # lays it out if the search never did
+    document, found = tried[choice]
     identifier = hashlib.sha256(job.htmls[choice].encode()).hexdigest()[:32].encode()  # same HTML, same bytes
     try:
         pdf = document.write_pdf(pdf_identifier=identifier)
     except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
         raise RenderError(f"WeasyPrint could not write the PDF: {type(err).__name__}: {err}") from None
     anchors = {name: index for index, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
-    return Rendered(pdf, choice, fits, tuple(dict.fromkeys(found)), len(document.pages), anchors)
+    return Rendered(pdf, choice, fitting, tuple(dict.fromkeys(found)), len(document.pages), anchors)
 
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:
@@ -118,21 +113,16 @@ _WARM_UP = "".join(
 )
 
 
-def warm_up(fonts: Path, languages: tuple[str, ...] = ("en",)) -> None:
-    """Pay a process's fixed cost of rendering before its first job: load WeasyPrint, the bundled fonts
-    (``fonts``, with its fonts.css) and the hyphenation patterns of ``languages`` (a tenth of a second each)."""
+@functools.cache
+def warm_up() -> None:
+    """Pay a process's fixed cost of rendering once, the same way in every process, before its first job:
+    load WeasyPrint, the bundled fonts and the English hyphenation patterns (a tenth of a second)."""
     import pyphen
 
-    _layout(_WARM_UP, Job((_WARM_UP,), fonts, (fonts,), stylesheets=(fonts / "fonts.css",)), [])
-    for language in languages:
-        pyphen.Pyphen(lang=language)  # pyphen keeps the patterns for every later use in this process
-
-
-@functools.cache
-def _warmed() -> None:
     from pamphlet.layouts import FONTS
 
-    warm_up(FONTS)
+    _layout(_WARM_UP, Job((_WARM_UP,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",)), [])
+    pyphen.Pyphen(lang="en")  # pyphen keeps the patterns for every later use in this process
 
 
 @functools.lru_cache(maxsize=32)

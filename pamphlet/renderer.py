@@ -83,9 +83,9 @@ class Renderer:
 
 def _warm() -> None:
     """A worker's first step: load WeasyPrint and its fonts before the first job arrives."""
-    from pamphlet.render import _warmed
+    from pamphlet.render import warm_up
 
-    _warmed()
+    warm_up()
 
 
 def _render_one(indexed: tuple[int, Job]) -> tuple[int, Rendered]:
