@@ -69,3 +69,11 @@ def fonts(pdf: Path) -> dict[str, bool]:
     for page in PdfReader(pdf).pages:
         walk(page.get("/Resources"))
     return found
+
+
+def assert_bundled_fonts(*pdfs: Path) -> None:
+    """Every font of every PDF is embedded and is one of the bundled Pamphlet-* fonts (subset)."""
+    for pdf in pdfs:
+        used = fonts(pdf)
+        assert used and all(used.values()), used
+        assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used

@@ -25,14 +25,6 @@ from tests.conftest import EXAMPLES, pdftotext, words
 STRIP = 40.0  # points: running heads sit above this from the top, page numbers below it from the bottom
 
 
-@pytest.fixture(autouse=True, scope="module")
-def cache_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Never let a test write to ~/.cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PAMPHLET_CACHE_DIR", str(tmp_path_factory.mktemp("cache-home")))
-        yield
-
-
 @dataclass(frozen=True)
 class Word:
     x0: float

@@ -22,14 +22,6 @@ ROOTS = (Path("/srv/layouts/booklet"), Path("/srv/fonts"))
 INPUTS = hashlib.sha256(b"inputs").digest()
 
 
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never let a test write to ~/.cache."""
-    folder = tmp_path / "cache-home"
-    monkeypatch.setenv("PAMPHLET_CACHE_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture(scope="module")
 def scratch() -> Iterator[Path]:
     """A folder for hypothesis examples (function-scoped tmp_path does not mix with @given)."""
@@ -305,5 +297,5 @@ def test_folder_honours_pamphlet_cache_dir_then_xdg_then_home(tmp_path: Path, mo
     assert cache.folder() == tmp_path / "home" / ".cache" / "pamphlet"
 
 
-def test_the_autouse_fixture_keeps_tests_out_of_the_home_cache(cache_home: Path) -> None:
-    assert cache.folder() == cache_home
+def test_the_autouse_fixture_keeps_tests_out_of_the_home_cache(cache_dir: Path) -> None:
+    assert cache.folder() == cache_dir

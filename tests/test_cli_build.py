@@ -15,14 +15,6 @@ from pamphlet.cli import main
 from tests.conftest import FIXTURES, ROOT, page_sizes_mm, pdftotext, words
 
 
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never let a test write to ~/.cache; also where `pamphlet build` keeps its cache here."""
-    folder = tmp_path / "cache-home"
-    monkeypatch.setenv("PAMPHLET_CACHE_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """Two small booklets, a.yaml and b.yaml, over a copy of the fixture statements."""
@@ -48,7 +40,7 @@ def files(folder: Path) -> list[str]:
 # Several manifests, workers, usage errors
 
 
-def test_build_two_manifests_on_two_workers(project: Path, tmp_path: Path, cache_home: Path) -> None:
+def test_build_two_manifests_on_two_workers(project: Path, tmp_path: Path, cache_dir: Path) -> None:
     out = tmp_path / "out"
     result = run("build", str(project / "a.yaml"), str(project / "b.yaml"), "--jobs", "2", "--no-cache",
                  "--out", str(out))
@@ -61,7 +53,7 @@ def test_build_two_manifests_on_two_workers(project: Path, tmp_path: Path, cache
     assert set(page_sizes_mm(out / "a.pdf")) == {(148.0, 210.0)} and set(page_sizes_mm(out / "b.pdf")) == {
         (139.7, 215.9)}
     assert result.stdout.count("  Pages: ") == 2 and result.stdout.count("How to print and finish one copy:") == 2
-    assert files(cache_home) == []
+    assert files(cache_dir) == []
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "65", "many"])
@@ -128,13 +120,13 @@ def test_few_parts_print_no_progress(project: Path, tmp_path: Path) -> None:
 
 
 def test_no_cache_leaves_the_cache_empty_and_a_default_build_fills_it(project: Path, tmp_path: Path,
-                                                                      cache_home: Path) -> None:
+                                                                      cache_dir: Path) -> None:
     result = run("build", str(project / "a.yaml"), "--no-cache", "--out", str(tmp_path / "one"))
     assert result.exit_code == 0, result.output
-    assert files(cache_home) == []
+    assert files(cache_dir) == []
     result = run("build", str(project / "a.yaml"), "--out", str(tmp_path / "two"))
     assert result.exit_code == 0, result.output
-    entries = files(cache_home)
+    entries = files(cache_dir)
     assert entries and not [e for e in entries if e.endswith(".tmp")]
     assert {Path(e).suffix for e in entries} == {".pdf", ".json"}
     assert len(entries) == 2 * 6  # cover, one group of statements, sources, back, contents first and final

@@ -31,14 +31,6 @@ FIXED = sorted(name for name in available() if find_layout(name).pages)
 SHRINKS = {"flyer": 1000, "leaflet": 1150, "zine": 850}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def cache_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Never let a test write to ~/.cache."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PAMPHLET_CACHE_DIR", str(tmp_path_factory.mktemp("cache-home")))
-        yield
-
-
 # The sizes tried
 
 

@@ -18,7 +18,7 @@ from pamphlet.layouts import available, find_layout
 from pamphlet.manifest import read_manifest
 from pamphlet.markdown import BREAK_AFTER, UNBROKEN, to_html
 from pamphlet.statements import read_library, select
-from tests.conftest import EXAMPLES, FIXTURES, fonts, page_sizes_mm, pdftotext, words
+from tests.conftest import EXAMPLES, FIXTURES, assert_bundled_fonts, page_sizes_mm, pdftotext, words
 
 MM = 72 / 25.4
 #: layout -> (reader page in mm, print sheet side in mm, sides a copy, imposition)
@@ -117,10 +117,7 @@ def test_every_word_of_every_statement_is_printed_in_order(built) -> None:
 
 def test_every_font_is_embedded_and_bundled(built) -> None:
     _, result, _ = built
-    for pdf in (result.reader, *result.printed):
-        used = fonts(pdf)
-        assert used and all(used.values()), used
-        assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used
+    assert_bundled_fonts(result.reader, *result.printed)
 
 
 def test_cover_first_and_back_last(built) -> None:

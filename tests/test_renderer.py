@@ -23,14 +23,6 @@ from pamphlet.renderer import Renderer
 from tests.conftest import EXAMPLES, ROOT, pdftotext, words
 
 
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never let a test write to ~/.cache."""
-    folder = tmp_path / "cache-home"
-    monkeypatch.setenv("PAMPHLET_CACHE_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[Job]:
     """Every job the renderer renders in this process."""
