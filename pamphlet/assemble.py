@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -23,9 +23,9 @@ from pypdf.generic import (
 from pamphlet.errors import RenderError
 from pamphlet.impose import form_xobject
 
-#: The one run of text on a page-number stamp page: where it starts, its font, and its glyphs.
-_RUN = re.compile(
-    rb"(?P<x>-?[\d.]+) (?P<y>-?[\d.]+) Tm\s+(?P<font>/\S+) (?P<size>[\d.]+) Tf\s+\[(?P<glyphs>[^\]]*)\]\s*TJ"
+#: What a content stream sets text with: a font and size, a position, a run of glyphs.
+_TEXT = re.compile(
+    rb"(?P<font>/\S+) (?P<size>[\d.]+) Tf|(?P<x>-?[\d.]+) (?P<y>-?[\d.]+) Tm|\[(?P<glyphs>[^\]]*)\]\s*TJ"
 )
 #: Stamp pages the cover part ends with, in this order; other parts end with one running head per section.
 COVER_STAMPS = ("head-left", "folio-left", "folio-right")
@@ -36,7 +36,8 @@ class Piece:
     """One rendered part of a pamphlet: its PDF, its printed pages, and what to stamp on them.
 
     After its printed pages come its stamp pages: for the first piece (the cover) the COVER_STAMPS,
-    for any other one running head per entry of ``heads``, the page its section starts on.
+    for any other one running head per entry of ``heads``, the page its section starts on, and with
+    ``numbers``, a last one showing '0123456789' in the placeholders' font.
     """
 
     pdf: bytes
@@ -44,6 +45,7 @@ class Piece:
     heads: tuple[int, ...] = ()
     outline: tuple[tuple[str, int], ...] = ()  # (title, page) entries for the PDF's outline
     bare: bool = False  # no running heads or page numbers: covers
+    numbers: tuple[int, ...] = ()  # page numbers to draw over its '000' placeholders (the contents)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ def assemble(pieces: Sequence[Piece], info: Info) -> bytes:
     outline: list[tuple[str, int]] = []
     for piece, reader in zip(pieces, readers, strict=True):
         heads = [form_xobject(writer, reader.pages[piece.pages + k]) for k in range(len(piece.heads))]
+        if piece.numbers:
+            digits = _digits(reader.pages[piece.pages + len(piece.heads)])
+            _fill_numbers(reader.pages[: piece.pages], digits, piece.numbers)
         outline += [(title, number + page) for title, page in piece.outline]
         for index in range(piece.pages):
             page = reader.pages[index]
@@ -108,24 +113,75 @@ def _stamped(writer: PdfWriter, page: PageObject, stamps: tuple[IndirectObject |
     new[NameObject("/Contents")] = writer._add_object(content)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A run of glyphs a content stream sets from a position of its own: ``data[start:end]`` holds the
+    position, the font (when it changes there) and the glyphs (hex codes, kerning left out)."""
+
+    start: int
+    end: int
+    x: float
+    y: bytes
+    font: bytes
+    size: bytes
+    glyphs: bytes
+
+
+def _runs(data: bytes) -> Iterator[_Run]:
+    """The runs of ``data`` that start at a position (Tm) of their own; the font is the last one set,
+    which WeasyPrint sets anew in every text object."""
+    font, size, at = b"", b"0", None
+    for token in _TEXT.finditer(data):
+        if token["font"]:
+            font, size = token["font"], token["size"]
+        elif token["x"]:
+            at = token
+        elif at is not None:
+            glyphs = b"".join(re.findall(rb"<([0-9a-fA-F]+)>", token["glyphs"]))
+            yield _Run(at.start(), token.end(), float(at["x"]), at["y"], font, size, glyphs)
+            at = None
+
+
+@dataclass(frozen=True)
+class _Digits:
+    """A stamp page showing '0123456789': its content stream, the run of digits, the object number of
+    their font, and each digit's glyph code and advance width (1/1000 em)."""
+
+    data: bytes
+    run: _Run
+    font: int
+    codes: tuple[bytes, ...]
+    widths: tuple[float, ...]
+
+    def drawn(self, number: int, x: float, run: _Run) -> bytes:
+        """``number`` drawn from ``x`` on the line of ``run``, in its font and size."""
+        glyphs = b"".join(self.codes[int(d)] for d in str(number))
+        return b"%.4f %s Tm %s %s Tf [<%s>] TJ" % (x, run.y, run.font, run.size, glyphs)
+
+    def width(self, number: int | str, size: bytes) -> float:
+        """How wide ``number`` is set in the digits' font at ``size``."""
+        return sum(self.widths[int(d)] for d in str(number)) / 1000 * float(size)
+
+
+def _digits(page: PageObject) -> _Digits:
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    run = next(_runs(data), None)
+    fonts: Any = page["/Resources"].get_object()["/Font"]
+    reference = fonts.raw_get(run.font.decode()) if run else None
+    if run is None or len(run.glyphs) != 40 or not isinstance(reference, IndirectObject):
+        raise RenderError("the layout's stamp pages for page numbers must show exactly '0123456789'")
+    codes = tuple(run.glyphs[4 * d: 4 * d + 4] for d in range(10))
+    font: Any = reference.get_object()["/DescendantFonts"][0].get_object()
+    return _Digits(data, run, reference.idnum, codes, _widths(font, codes))
+
+
 class _Folios:
     """Page numbers set from a stamp page showing '0123456789' in the layout's page-number style."""
 
     def __init__(self, writer: PdfWriter, page: PageObject, right: bool) -> None:
-        contents = page.get_contents()
-        data = contents.get_data() if contents is not None else b""
-        run = _RUN.search(data)
-        if run is None:
-            raise RenderError("the layout's page-number stamp page shows no digits '0123456789'")
-        glyphs = b"".join(re.findall(rb"<([0-9a-fA-F]+)>", run["glyphs"]))
-        if len(glyphs) != 40:
-            raise RenderError("the layout's page-number stamp page must show exactly '0123456789'")
-        self.codes = [glyphs[4 * d: 4 * d + 4] for d in range(10)]
-        font: Any = page["/Resources"]
-        for step in ("/Font", run["font"].decode(), "/DescendantFonts", 0):
-            font = font.get_object()[step]
-        self.widths = _widths(font.get_object(), self.codes)
-        self.data, self.run, self.right = data, run, right
+        self.digits = _digits(page)
+        self.right = right
         self.writer = writer
         self.resources = writer._add_object(page["/Resources"].clone(writer))
         self.box = ArrayObject(FloatObject(v) for v in (page.cropbox.left, page.cropbox.bottom,
@@ -133,15 +189,12 @@ class _Folios:
 
     def form(self, number: int) -> IndirectObject:
         """A Form XObject drawing ``number``: from the stamp's start, or ending where its digits end."""
-        digits = [int(d) for d in str(number)]
-        x = float(self.run["x"])
+        digits, run = self.digits, self.digits.run
+        x = run.x
         if self.right:
-            size = float(self.run["size"])
-            x += (sum(self.widths) - sum(self.widths[d] for d in digits)) / 1000 * size
-        text = (f"{x:.4f} {self.run['y'].decode()} Tm {self.run['font'].decode()} {self.run['size'].decode()} Tf "
-                f"[<{b''.join(self.codes[d] for d in digits).decode()}>] TJ").encode()
+            x += digits.width("0123456789", run.size) - digits.width(number, run.size)
         form = DecodedStreamObject()
-        form.set_data(self.data[: self.run.start()] + text + self.data[self.run.end():])
+        form.set_data(digits.data[: run.start] + digits.drawn(number, x, run) + digits.data[run.end:])
         form[NameObject("/Type")] = NameObject("/XObject")
         form[NameObject("/Subtype")] = NameObject("/Form")
         form[NameObject("/BBox")] = self.box
@@ -149,7 +202,34 @@ class _Folios:
         return self.writer._add_object(form)
 
 
-def _widths(font: DictionaryObject, codes: list[bytes]) -> list[float]:
+def _fill_numbers(pages: Sequence[PageObject], digits: _Digits, numbers: Sequence[int]) -> None:
+    """Draw ``numbers``, in order, over the pages' placeholders: runs of '000' in the digits' font,
+    right-aligned (a title that happens to say '000' ends short of the right edge, and is kept)."""
+    found = []
+    for index, page in enumerate(pages):
+        resources: Any = page["/Resources"]
+        fonts = {name.encode(): ref.idnum for name, ref in resources["/Font"].items()
+                 if isinstance(ref, IndirectObject)}
+        found += [(index, run) for run in _runs(page.get_contents().get_data())  # type: ignore[union-attr]
+                  if fonts.get(run.font) == digits.font and run.glyphs == digits.codes[0] * 3]
+    ends = [run.x + digits.width("000", run.size) for _, run in found]
+    edge = max(ends, default=0.0)
+    found = [placeholder for placeholder, end in zip(found, ends, strict=True) if end > edge - 0.5]
+    if len(found) != len(numbers):
+        raise RenderError(f"the contents shows {len(found)} page numbers to fill in where "
+                          f"{len(numbers)} were expected")
+    for index, page in enumerate(pages):
+        data = page.get_contents().get_data()  # type: ignore[union-attr]
+        runs = [(run, number) for (at, run), number in zip(found, numbers, strict=True) if at == index]
+        for run, number in reversed(runs):
+            x = run.x + digits.width("000", run.size) - digits.width(number, run.size)
+            data = data[: run.start] + digits.drawn(number, x, run) + data[run.end:]
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        page[NameObject("/Contents")] = stream.flate_encode()
+
+
+def _widths(font: DictionaryObject, codes: Sequence[bytes]) -> tuple[float, ...]:
     """Advance widths (1/1000 em) of the glyphs ``codes`` from a CID font's /W array."""
     known: dict[int, float] = {}
     w = list(font.get("/W", []))
@@ -163,4 +243,4 @@ def _widths(font: DictionaryObject, codes: list[bytes]) -> list[float]:
             known.update({c: float(w[i + 2]) for c in range(first, int(w[i + 1]) + 1)})
             i += 3
     default = float(font.get("/DW", 1000))
-    return [known.get(int(code, 16), default) for code in codes]
+    return tuple(known.get(int(code, 16), default) for code in codes)

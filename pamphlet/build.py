@@ -78,13 +78,10 @@ def build_many(manifest_paths: Sequence[Path], out_dir: Path, strict: bool, rend
     """Build every manifest, rendering all their parts together on ``renderer``'s workers."""
     started = time.perf_counter()
     plans = [_plan(path) for path in manifest_paths]
-    jobs = [_first_jobs(plan) for plan in plans]
+    jobs = [_jobs(plan) for plan in plans]
     done = iter(renderer.run([job for mine in jobs for job in mine]))
-    parts = [[next(done) for _ in mine] for mine in jobs]
-    contents = _contents([plan for plan in plans if plan.layout.split],
-                         [p for plan, p in zip(plans, parts, strict=True) if plan.layout.split], renderer)
-    return [_finish(plan, mine, contents.get(id(plan)), out_dir, strict, started)
-            for plan, mine in zip(plans, parts, strict=True)]
+    return [_finish(plan, [next(done) for _ in mine], out_dir, strict, started)
+            for plan, mine in zip(plans, jobs, strict=True)]
 
 
 def document_html(manifest_path: Path) -> str:
@@ -94,9 +91,9 @@ def document_html(manifest_path: Path) -> str:
     if not plan.layout.split:
         return plan.layout.render(plan.context)
     with Renderer() as own:
-        entries, _ = _contents([plan], [own.run(_first_jobs(plan))], own)[id(plan)]
+        pieces = _pieces(plan, own.run(_jobs(plan)))
     return plan.layout.render({**plan.context, "sections": SECTIONS, "stamps": (), "whole": True,
-                               "contents": entries})
+                               "contents": _entries(plan, pieces[1].numbers)})
 
 
 def _plan(manifest_path: Path) -> _Plan:
@@ -123,20 +120,19 @@ def _groups(statements: tuple[Statement, ...]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(g) for g in groups)
 
 
-def _first_jobs(plan: _Plan) -> list[Job]:
-    """A split layout: the cover, each group of statements, the sources and the back, each on its own, and
-    the contents with numbers to come, which tells how many pages it takes (the real contents waits for the
-    page counts). Any other: the whole document, in every size it may shrink to."""
+def _jobs(plan: _Plan) -> list[Job]:
+    """A split layout: the cover, the contents with page numbers to come, each group of statements, the
+    sources and the back, each on its own. Any other: the whole document, in every size it may shrink to."""
     if plan.layout.split:
         items = plan.context["items"]
         return [
             plan.part(sections=("cover",), stamps=[{"kind": k, "title": ""} for k in COVER_STAMPS]),
+            plan.part(sections=("contents",), contents=_entries(plan, None)),
             *(plan.part(sections=("statements",), items=[items[i] for i in group],
                         stamps=[{"kind": "head-right", "title": items[i]["statement"].title} for i in group])
               for group in plan.groups),
             plan.part(sections=("sources",), stamps=[{"kind": "head-right", "title": "Sources"}]),
             plan.part(sections=("back",)),
-            plan.part(sections=("contents",), contents=_entries(plan, None, 0)),
         ]
     sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
     htmls = tuple(plan.layout.render({**plan.context, "body_size": size}) for size in sizes)
@@ -144,59 +140,35 @@ def _first_jobs(plan: _Plan) -> list[Job]:
 
 
 def _pieces(plan: _Plan, parts: list[Rendered]) -> list[Piece]:
-    """The rendered parts of a split plan (no contents yet) as pieces to assemble."""
-    cover, *groups, sources, back, _ = parts
+    """The rendered parts of a split plan as pieces to assemble, with the contents' page numbers."""
+    cover, contents, *groups, sources, back = parts
     pieces = [Piece(cover.pdf, cover.pages - len(COVER_STAMPS), bare=True)]
     for group, rendered in zip(plan.groups, groups, strict=True):
         items = [plan.context["items"][i] for i in group]
         starts = tuple(rendered.anchors[item["anchor"]] for item in items)
         outline = tuple((item["statement"].title, start) for item, start in zip(items, starts, strict=True))
         pieces.append(Piece(rendered.pdf, rendered.pages - len(items), starts, outline))
-    sources_piece = Piece(sources.pdf, sources.pages - 1, (0,), (("Sources", 0),))
-    return [*pieces, sources_piece, Piece(back.pdf, back.pages, bare=True)]
-
-
-def _contents(plans: list[_Plan], parts: list[list[Rendered]], renderer: Renderer
-              ) -> dict[int, tuple[list[dict[str, str]], Rendered]]:
-    """For each split plan (by id), its contents entries with their page numbers, and the contents rendered.
-
-    The numbers depend on how many pages the contents itself takes: as many as it took with numbers
-    to come, or in the rare case the real numbers change that, as many as it takes with them.
-    """
-    pieces = {id(plan): _pieces(plan, mine) for plan, mine in zip(plans, parts, strict=True)}
-    length = {id(plan): mine[-1].pages for plan, mine in zip(plans, parts, strict=True)}
-    found: dict[int, tuple[list[dict[str, str]], Rendered]] = {}
-    while todo := [plan for plan in plans if id(plan) not in found]:
-        entries = [_entries(plan, pieces[id(plan)], length[id(plan)]) for plan in todo]
-        rendered = renderer.run([plan.part(sections=("contents",), contents=e)
-                                 for plan, e in zip(todo, entries, strict=True)])
-        for plan, mine, result in zip(todo, entries, rendered, strict=True):
-            if result.pages == length[id(plan)]:
-                found[id(plan)] = (mine, result)
-            length[id(plan)] = result.pages
-    return found
-
-
-def _entries(plan: _Plan, pieces: list[Piece] | None, length: int) -> list[dict[str, str]]:
-    """Contents entries (title, byline, page) when the contents takes ``length`` pages after the cover;
-    without ``pieces``, every page number is "000", as wide as the real ones (up to 999 pages)."""
-    titles = [*((s.title, s.byline or "") for s in plan.statements), ("Sources", "")]
-    if pieces is None:
-        return [{"title": title, "byline": byline, "page": "000"} for title, byline in titles]
-    numbers, before = [], pieces[0].pages + length
+    pieces += [Piece(sources.pdf, sources.pages - 1, (0,), (("Sources", 0),)), Piece(back.pdf, back.pages, bare=True)]
+    numbers, before = [], pieces[0].pages + contents.pages - 1  # the contents ends with a stamp page
     for piece in pieces[1:-1]:
         numbers += [before + page + 1 for _, page in piece.outline]
         before += piece.pages
-    return [{"title": t, "byline": b, "page": str(n)} for (t, b), n in zip(titles, numbers, strict=True)]
+    pieces.insert(1, Piece(contents.pdf, contents.pages - 1, outline=(("Contents", 0),), numbers=tuple(numbers)))
+    return pieces
 
 
-def _finish(plan: _Plan, parts: list[Rendered], contents: tuple[Any, Rendered] | None, out_dir: Path,
-            strict: bool, started: float) -> BuildResult:
+def _entries(plan: _Plan, numbers: Sequence[int] | None) -> list[dict[str, str]]:
+    """Contents entries (title, byline, page); without ``numbers``, every page is "000", as wide as the
+    real numbers (up to 999 pages), to be drawn over once the pages are counted."""
+    titles = [*((s.title, s.byline or "") for s in plan.statements), ("Sources", "")]
+    pages = [str(n) for n in numbers] if numbers is not None else ["000"] * len(titles)
+    return [{"title": t, "byline": b, "page": p} for (t, b), p in zip(titles, pages, strict=True)]
+
+
+def _finish(plan: _Plan, parts: list[Rendered], out_dir: Path, strict: bool, started: float) -> BuildResult:
     manifest, layout = plan.manifest, plan.layout
-    if contents:
+    if layout.split:
         pieces = _pieces(plan, parts)
-        pieces.insert(1, Piece(contents[1].pdf, contents[1].pages, outline=(("Contents", 0),)))
-        parts = [*parts, contents[1]]
         when = source_date()
         created = when.strftime("D:%Y%m%d%H%M%SZ") if when else None
         pdf = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, created))

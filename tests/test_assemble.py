@@ -303,3 +303,45 @@ def test_a_cover_without_the_digit_stamps_is_a_render_error() -> None:
     pieces = [cover(digits="page"), body(2, 2, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
     with pytest.raises(RenderError, match="0123456789"):
         assemble(pieces, Info("T", None, "en", None))
+
+
+CONTENTS_CSS = '<style>.t, .n, .stamp { font: 700 10pt "Pamphlet Sans" } .n { text-align: right }</style>'  # one font
+
+
+def contents(lines: list[str], digits: str = "0123456789") -> Piece:
+    """One page of contents: ``lines`` (a number or title per line, '<n>' marks a right-aligned number),
+    then the stamp page with ``digits`` in the numbers' font."""
+    body = "".join(f'<p class="n">{line[3:]}</p>' if line.startswith("<n>") else f'<p class="t">{line}</p>'
+                   for line in lines)
+    return Piece(part(CONTENTS_CSS + body + f'<p class="stamp">{digits}</p>'), 1, numbers=(7, 12, 140))
+
+
+def numbered(piece: Piece, tmp_path: Path) -> list[Word]:
+    """The words of the contents page once assembled, without its running head and page number."""
+    pieces = [cover(), piece, body(3, 1, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
+    pdf = tmp_path / "assembled.pdf"
+    pdf.write_bytes(assemble(pieces, Info("T", None, "en", None)))
+    page = pages_of(pdf)[1]
+    return [w for w in page.words if w.y1 >= STRIP and w.y0 <= page.height - STRIP]
+
+
+def test_contents_placeholders_become_the_numbers_right_aligned(tmp_path: Path) -> None:
+    found = numbered(contents(["Alpha", "<n>000", "Beta", "<n>000", "Gamma", "<n>000"]), tmp_path)
+    assert text(found) == "Alpha 7 Beta 12 Gamma 140"
+    numbers = [w for w in found if w.text.isdigit()]
+    assert max(w.x1 for w in numbers) - min(w.x1 for w in numbers) < 0.5, "the numbers end at one edge"
+
+
+def test_a_title_saying_000_is_left_alone(tmp_path: Path) -> None:
+    found = numbered(contents(["000", "<n>000", "Beta", "<n>000", "Gamma", "<n>000"]), tmp_path)
+    assert text(found) == "000 7 Beta 12 Gamma 140"
+
+
+@pytest.mark.parametrize(("lines", "digits", "message"), [
+    (["Alpha", "<n>000", "Beta", "<n>000"], "0123456789", "shows 2 page numbers to fill in where 3 were expected"),
+    (["Alpha", "<n>000", "Beta", "<n>000", "Gamma", "<n>000"], "digits", "must show exactly '0123456789'"),
+])
+def test_contents_that_cannot_be_numbered_is_a_render_error(lines: list[str], digits: str, message: str,
+                                                           tmp_path: Path) -> None:
+    with pytest.raises(RenderError, match=re.escape(message)):
+        numbered(contents(lines, digits), tmp_path)
