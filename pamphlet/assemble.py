@@ -167,12 +167,13 @@ def _digits(page: PageObject) -> _Digits:
     contents = page.get_contents()
     data = contents.get_data() if contents is not None else b""
     run = next(_runs(data), None)
-    fonts: Any = page["/Resources"].get_object()["/Font"]
-    reference = fonts.raw_get(run.font.decode()) if run else None
+    resources: Any = page["/Resources"]
+    reference = resources["/Font"].raw_get(run.font.decode()) if run else None
     if run is None or len(run.glyphs) != 40 or not isinstance(reference, IndirectObject):
         raise RenderError("the layout's stamp pages for page numbers must show exactly '0123456789'")
     codes = tuple(run.glyphs[4 * d: 4 * d + 4] for d in range(10))
-    font: Any = reference.get_object()["/DescendantFonts"][0].get_object()
+    font: Any = reference.get_object()
+    font = font["/DescendantFonts"][0].get_object()
     return _Digits(data, run, reference.idnum, codes, _widths(font, codes))
 
 
