@@ -10,10 +10,7 @@ from pathlib import Path
 
 import click
 
-from pamphlet.schemes import BLANKS, DUPLEX, SCHEMES
-
-# A copy of impose.SHEETS_MM's names, so that `pamphlet --help` loads no PDF library; a test checks they match.
-SHEETS = ("a4", "letter", "a3", "tabloid")
+from pamphlet.schemes import BLANKS, DUPLEX, MARKS, SCHEMES, SHEETS_MM, Options, parse_grid
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +84,7 @@ def _progress() -> Callable[[int, int], None]:
 @click.option("--scheme", type=click.Choice(SCHEMES), default="saddle", show_default=True,
               help="saddle: booklet; signatures: sewn booklet; zine: 8-page one-sheet zine; trifold: "
                    "leaflet; nup: copies a side; cutstack: cut the stack into piles.")
-@click.option("--sheet", type=click.Choice(SHEETS),
+@click.option("--sheet", type=click.Choice(tuple(SHEETS_MM)),
               help="Paper (default: the best fit, A5 -> A4, half-letter -> letter).")
 @click.option("--duplex", type=click.Choice(DUPLEX),
               help="How the printer turns the sheet: short or long edge, or manual (two files).")
@@ -103,7 +100,7 @@ def impose(source: Path, output: Path, scheme: str, sheet: str | None, duplex: s
            bleed: float, blanks: str, gutter: float, sheets_per_signature: int, grid: str) -> None:
     """Impose any PDF for printing, folding and cutting."""
     from pamphlet.howto import summary
-    from pamphlet.impose import MARKS, Options, impose, parse_grid
+    from pamphlet.impose import impose
     from pamphlet.output import write_atomically
 
     wanted = tuple(m.strip().lower() for m in marks.split(",") if m.strip())

@@ -22,11 +22,9 @@ from pypdf.generic import (
 
 from pamphlet import schemes
 from pamphlet.errors import ImpositionError
+from pamphlet.schemes import SHEETS_MM, Options
 
 MM = 72 / 25.4
-#: Sheet sizes in millimetres, portrait, smallest first.
-SHEETS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4), "a3": (297.0, 420.0), "tabloid": (279.4, 431.8)}
-MARKS = ("crop", "fold", "cut")
 MARK_SPACE = 8 * MM  # room kept around the pages (and their bleed) when marks are asked for
 MIN_SCALE = 0.5  # below this a page is unreadable: refuse rather than print it
 FOLDED = {"saddle": "v", "signatures": "v", "trifold": "v", "zine": "vh"}  # inner lines that are folds
@@ -36,22 +34,6 @@ CREEP = ("saddle", "signatures")
 DAMAGE = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, AssertionError, NotImplementedError, OSError)
 
 Matrix = tuple[float, float, float, float, float, float]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to impose: the flags of `pamphlet impose`, and the keys of a manifest's `print:`."""
-
-    sheet: str | None = None  # a4 | letter | a3 | tabloid; None: the best fit for the page size
-    duplex: str | None = None  # short | long | manual; None: the one that needs no turning
-    creep_mm: float = 0.0
-    marks: tuple[str, ...] = ()
-    bleed_mm: float = 0.0
-    blanks: str = "before-last"
-    gutter_mm: float = 0.0
-    sheets_per_signature: int = 4
-    across: int = 2
-    down: int = 1
 
 
 @dataclass(frozen=True)
@@ -66,14 +48,6 @@ class Imposed:
     duplex: str  # short | long | manual, or "one-sided"
     scale: float  # how much pages were scaled to fit their cells (1.0: not at all)
     options: Options  # as asked: the summary needs the blanks mode and the sheets per signature
-
-
-def parse_grid(text: str) -> tuple[int, int]:
-    """'3x2' -> (3, 2): cells across and down."""
-    across, sep, down = text.lower().replace(" ", "").partition("x")
-    if not (sep and across.isdigit() and down.isdigit() and 0 < int(across) <= 8 and 0 < int(down) <= 8):
-        raise ValueError(f"expected cells across x down such as 2x2 (up to 8x8), got '{text}'")
-    return int(across), int(down)
 
 
 def page_count(pdf: bytes, name: str) -> int:

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pamphlet.errors import ManifestError, problems_error
-from pamphlet.impose import MARKS, SHEETS_MM, Options, parse_grid
 from pamphlet.qr import is_web_address
-from pamphlet.schemes import BLANKS, DUPLEX, SCHEMES
+from pamphlet.schemes import BLANKS, DUPLEX, MARKS, SCHEMES, SHEETS_MM, Options, parse_grid
 from pamphlet.statements import Selector, find_library
 from pamphlet.yamlfile import Fields, YamlList, YamlMap, describe, parse
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import segno
 from markupsafe import Markup
 
 from pamphlet.markdown import printed_url
@@ -47,6 +46,8 @@ def qr_code(url: str) -> QrCode:
     """
     if not is_web_address(url):
         raise ValueError(f"expected an http(s) web address of at most {MAX_URL} characters, got {url!r}")
+    import segno  # here, not at the top: most pamphlets print no code, and segno takes 20 ms to load
+
     code = segno.make_qr(url, error="m", boost_error=True)
     modules = code.symbol_size(border=4)[0]  # the quiet zone of 4 modules is part of the printed size
     size = round(max(MIN_MM, modules * MODULE_MM), 1)

@@ -1,4 +1,4 @@
-"""Imposition schemes: pure plans placing source pages on the sides of sheets."""
+"""Imposition schemes and options: pure plans placing source pages on the sides of sheets."""
 
 from __future__ import annotations
 
@@ -8,6 +8,33 @@ from dataclasses import dataclass, replace
 BLANKS = ("before-last", "end")
 DUPLEX = ("short", "long", "manual")
 SCHEMES = ("cutstack", "nup", "saddle", "signatures", "trifold", "zine")
+#: Sheet sizes in millimetres, portrait, smallest first.
+SHEETS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4), "a3": (297.0, 420.0), "tabloid": (279.4, 431.8)}
+MARKS = ("crop", "fold", "cut")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to impose: the flags of `pamphlet impose`, and the keys of a manifest's `print:`."""
+
+    sheet: str | None = None  # a4 | letter | a3 | tabloid; None: the best fit for the page size
+    duplex: str | None = None  # short | long | manual; None: the one that needs no turning
+    creep_mm: float = 0.0
+    marks: tuple[str, ...] = ()
+    bleed_mm: float = 0.0
+    blanks: str = "before-last"
+    gutter_mm: float = 0.0
+    sheets_per_signature: int = 4
+    across: int = 2
+    down: int = 1
+
+
+def parse_grid(text: str) -> tuple[int, int]:
+    """'3x2' -> (3, 2): cells across and down."""
+    across, sep, down = text.lower().replace(" ", "").partition("x")
+    if not (sep and across.isdigit() and down.isdigit() and 0 < int(across) <= 8 and 0 < int(down) <= 8):
+        raise ValueError(f"expected cells across x down such as 2x2 (up to 8x8), got '{text}'")
+    return int(across), int(down)
 
 
 @dataclass(frozen=True)

@@ -80,10 +80,3 @@ def test_list_filters_by_tag_and_finds_the_library_from_the_working_dir(runner: 
     assert rows and all("ilps" in row for row in rows)
     assert "russia-out-of-ukraine" not in result.output
     assert result.output.splitlines()[-1].endswith("tagged 'ILPS'")
-
-
-def test_sheet_choices_match_the_imposition_engine() -> None:
-    from pamphlet.cli import SHEETS
-    from pamphlet.impose import SHEETS_MM
-
-    assert tuple(SHEETS_MM) == SHEETS

@@ -13,7 +13,8 @@ from pypdf import PdfReader, PdfWriter
 
 from pamphlet.cli import main
 from pamphlet.howto import summary
-from pamphlet.impose import Options, impose
+from pamphlet.impose import impose
+from pamphlet.schemes import Options
 from tests.conftest import page_sizes_mm, pdftotext, words
 
 A4 = "210mm 297mm"

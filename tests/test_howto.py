@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pamphlet.howto import summary
-from pamphlet.impose import Imposed, Options
-from pamphlet.schemes import SheetPlan, plan
+from pamphlet.impose import Imposed
+from pamphlet.schemes import Options, SheetPlan, plan
 
 FILES = [Path("out/booklet-print.pdf")]
 WARNING = re.compile(r"Warning: (\d+) of (\d+) pages print blank\. To print none, add (\d+) pages? of text "

@@ -30,8 +30,8 @@ from pypdf.generic import (
 )
 
 from pamphlet.errors import ImpositionError
-from pamphlet.impose import Imposed, Options, impose, page_count
-from pamphlet.schemes import SheetPlan, saddle
+from pamphlet.impose import Imposed, impose, page_count
+from pamphlet.schemes import Options, SheetPlan, saddle
 from tests.conftest import page_sizes_mm, pdftotext, words
 
 MM = 72 / 25.4

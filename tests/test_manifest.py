@@ -9,8 +9,8 @@ import click
 import pytest
 
 from pamphlet.errors import ManifestError
-from pamphlet.impose import Options
 from pamphlet.manifest import KEYS, Back, Theme, read_manifest
+from pamphlet.schemes import Options
 from pamphlet.statements import Selector
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
