@@ -164,6 +164,7 @@ class _Digits:
 
 
 def _digits(page: PageObject) -> _Digits:
+    """What the stamp page ``page`` tells of its digits; a RenderError if it shows anything else."""
     contents = page.get_contents()
     data = contents.get_data() if contents is not None else b""
     run = next(_runs(data), None)
@@ -206,12 +207,13 @@ class _Folios:
 def _fill_numbers(pages: Sequence[PageObject], digits: _Digits, numbers: Sequence[int]) -> None:
     """Draw ``numbers``, in order, over the pages' placeholders: runs of '000' in the digits' font,
     right-aligned (a title that happens to say '000' ends short of the right edge, and is kept)."""
+    streams = [page.get_contents().get_data() for page in pages]  # type: ignore[union-attr]
     found = []
-    for index, page in enumerate(pages):
+    for index, (page, data) in enumerate(zip(pages, streams, strict=True)):
         resources: Any = page["/Resources"]
         fonts = {name.encode(): ref.idnum for name, ref in resources["/Font"].items()
                  if isinstance(ref, IndirectObject)}
-        found += [(index, run) for run in _runs(page.get_contents().get_data())  # type: ignore[union-attr]
+        found += [(index, run) for run in _runs(data)
                   if fonts.get(run.font) == digits.font and run.glyphs == digits.codes[0] * 3]
     ends = [run.x + digits.width("000", run.size) for _, run in found]
     edge = max(ends, default=0.0)
@@ -219,12 +221,10 @@ def _fill_numbers(pages: Sequence[PageObject], digits: _Digits, numbers: Sequenc
     if len(found) != len(numbers):
         raise RenderError(f"the contents shows {len(found)} page numbers to fill in where "
                           f"{len(numbers)} were expected")
-    for index, page in enumerate(pages):
-        data = page.get_contents().get_data()  # type: ignore[union-attr]
-        runs = [(run, number) for (at, run), number in zip(found, numbers, strict=True) if at == index]
-        for run, number in reversed(runs):
-            x = run.x + digits.width("000", run.size) - digits.width(number, run.size)
-            data = data[: run.start] + digits.drawn(number, x, run) + data[run.end:]
+    for (index, run), number in reversed(list(zip(found, numbers, strict=True))):  # from the end: offsets hold
+        x = run.x + digits.width("000", run.size) - digits.width(number, run.size)
+        streams[index] = streams[index][: run.start] + digits.drawn(number, x, run) + streams[index][run.end:]
+    for page, data in zip(pages, streams, strict=True):
         stream = DecodedStreamObject()
         stream.set_data(data)
         page[NameObject("/Contents")] = stream.flate_encode()
