@@ -24,6 +24,16 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return folder
 
 
+def project(folder: Path, manifest: str, statements: dict[str, str]) -> Path:
+    """A project in ``folder``: statements/<id>.md holding each text of ``statements``, and m.yaml holding
+    ``manifest``; the path of m.yaml."""
+    (folder / "statements").mkdir()
+    for name, text in statements.items():
+        (folder / "statements" / f"{name}.md").write_text(text, encoding="utf-8")
+    (folder / "m.yaml").write_text(manifest, encoding="utf-8")
+    return folder / "m.yaml"
+
+
 def words(text: str) -> str:
     """Text with all whitespace folded, hyphenation at line ends undone."""
     return re.sub(r"\s+", " ", re.sub(r"-\n(?=\w)", "", text.replace("\u00ad", ""))).strip()

@@ -14,7 +14,7 @@ from pamphlet.build import build, document_html
 from pamphlet.errors import ManifestError, OutputError, PamphletError
 from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.statements import read_library, select
-from tests.conftest import EXAMPLES, assert_bundled_fonts, fonts, page_sizes_mm, pdftotext, words
+from tests.conftest import EXAMPLES, assert_bundled_fonts, fonts, page_sizes_mm, pdftotext, project, words
 
 PAGE_MM = {"a4": (148.0, 210.0), "letter": (139.7, 215.9)}
 SHEET_MM = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
@@ -159,17 +159,14 @@ def test_a_failed_build_keeps_the_previous_output(tmp_path: Path, monkeypatch: p
 
 
 def test_untrusted_statement_prints_html_as_text_and_reads_nothing(tmp_path: Path) -> None:
-    library = tmp_path / "statements"
-    library.mkdir()
     (tmp_path / "secret.txt").write_text("TOP SECRET")
-    (library / "evil.md").write_text(
+    manifest = project(tmp_path, "title: Test\nstatements: [evil]\n", {"evil": (
         "---\ntitle: Evil\n---\n\n"
         '<img src="file:///etc/hostname"> <link rel="stylesheet" href="http://example.com/x.css">\n\n'
         "<script>alert(1)</script> ![secret](../secret.txt) [click](javascript:alert(1))\n\n"
         "<style>body { background: url(http://example.com/track.png) }</style>\n"
-    )
-    (tmp_path / "m.yaml").write_text("title: Test\nstatements: [evil]\n")
-    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    )})
+    result = build(manifest, tmp_path / "out", strict=True)
     text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.imposed.plan.pages + 1))
     assert '<img src="file:///etc/hostname">' in text
     assert "<script>alert(1)</script>" in text
@@ -178,25 +175,21 @@ def test_untrusted_statement_prints_html_as_text_and_reads_nothing(tmp_path: Pat
 
 
 def test_errors_are_pamphlet_errors_with_location(tmp_path: Path) -> None:
-    (tmp_path / "statements").mkdir()
-    (tmp_path / "statements" / "one.md").write_text("---\ntitle: One\n---\nBody.\n")
-    (tmp_path / "m.yaml").write_text("title: T\nstatements:\n  - one\n  - onee\n")
+    manifest = project(tmp_path, "title: T\nstatements:\n  - one\n  - onee\n", {"one": "---\ntitle: One\n---\nBody.\n"})
     with pytest.raises(PamphletError, match=r"m\.yaml:4: statements: no statement with id 'onee'; did you mean 'one'"):
-        build(tmp_path / "m.yaml", tmp_path / "out")
+        build(manifest, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
 def test_every_script_prints_in_the_bundled_fonts_with_its_language(tmp_path: Path) -> None:
-    library = tmp_path / "statements"
-    library.mkdir()
     texts = {
         "uk": ("Солідарність", "Ми підтримуємо право українського народу на самовизначення."),
         "el": ("Αλληλεγγύη", "Υποστηρίζουμε τον αγώνα των εργαζομένων για ειρήνη."),
         "ar": ("تضامن", "نحن ندعم حق الشعوب في تقرير مصيرها."),
     }
-    for language, (title, body) in texts.items():
-        (library / f"s-{language}.md").write_text(f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{body}\n")
-    (tmp_path / "m.yaml").write_text("title: Scripts\nstatements: [s-uk, s-el, s-ar]\n")
+    project(tmp_path, "title: Scripts\nstatements: [s-uk, s-el, s-ar]\n", {
+        f"s-{language}": f"---\ntitle: {title}\nlanguage: {language}\n---\n\n{body}\n"
+        for language, (title, body) in texts.items()})
     html = document_html(tmp_path / "m.yaml")
     assert '<article class="statement" id="statement-s-uk" lang="uk" dir="ltr">' in html
     assert '<article class="statement" id="statement-s-ar" lang="ar" dir="rtl">' in html

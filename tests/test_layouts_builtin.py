@@ -18,7 +18,7 @@ from pamphlet.layouts import available, find_layout
 from pamphlet.manifest import read_manifest
 from pamphlet.markdown import BREAK_AFTER, UNBROKEN, to_html
 from pamphlet.statements import read_library, select
-from tests.conftest import EXAMPLES, FIXTURES, assert_bundled_fonts, page_sizes_mm, pdftotext, words
+from tests.conftest import EXAMPLES, FIXTURES, assert_bundled_fonts, page_sizes_mm, pdftotext, project, words
 
 MM = 72 / 25.4
 #: layout -> (reader page in mm, print sheet side in mm, sides a copy, imposition)
@@ -212,13 +212,9 @@ def test_context_carries_theme_body_size_qr_and_pull_quotes(tmp_path: Path) -> N
 
 
 def test_a_statement_qr_prints_its_source_and_its_pull_quote(tmp_path: Path) -> None:
-    library = tmp_path / "statements"
-    library.mkdir()
-    (library / "s.md").write_text(
-        "---\ntitle: S\nsource: https://example.org/s\nqr: true\npullquote: Say it loud.\n---\n\nText.\n"
-    )
-    (tmp_path / "m.yaml").write_text("title: M\nlayout: zine\nstatements: [s]\n")
-    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    manifest = project(tmp_path, "title: M\nlayout: zine\nstatements: [s]\n", {
+        "s": "---\ntitle: S\nsource: https://example.org/s\nqr: true\npullquote: Say it loud.\n---\n\nText.\n"})
+    result = build(manifest, tmp_path / "out", strict=True)
     text = words(pdftotext(result.reader, 2))
     assert "Say it loud." in text and "example.org/s" in text
     png = render_png(result.reader, 2, 300, tmp_path / "page")
@@ -239,16 +235,13 @@ def test_an_a4_flyer_from_the_manifest_folder_extends_the_builtin_one(tmp_path: 
 
 
 def test_links_print_as_numbered_notes_that_wrap_only_at_separators(tmp_path: Path) -> None:
-    library = tmp_path / "statements"
-    library.mkdir()
-    (library / "links.md").write_text(
+    manifest = project(tmp_path, "title: Notes\nlayout: zine\nstatements: [links]\n", {"links": (
         "---\ntitle: Links on paper\n---\n\nRead [the statement](https://www.example.org/news/2024/02/24/"
         "statement-of-the-ukraine-solidarity-network-on-the-second-anniversary-of-the-invasion/?utm_source=tw&"
         "fbclid=IwAR3x), [the appeal](https://example.org/appeal?id=8f14e45fceea167a5a36dedd4bea2543b8e5f1c2d3a4b5c6d7e8f9)"
         " and [write](mailto:friends@example.org) to [us](https://example.org/sign/).\n"
-    )
-    (tmp_path / "m.yaml").write_text("title: Notes\nlayout: zine\nstatements: [links]\n")
-    result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
+    )})
+    result = build(manifest, tmp_path / "out", strict=True)
     text = pdftotext(result.reader, 2)
     assert "the statement1, the appeal2 and write3 to us4." in words(text)
     notes: list[str] = []
