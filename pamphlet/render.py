@@ -66,13 +66,21 @@ def render(job: Job) -> Rendered:
         choice = min(low, len(job.htmls) - 1)
     fitting = fits(choice)  # lays it out if the search never did
     document, found = tried[choice]
-    identifier = hashlib.sha256(job.htmls[choice].encode()).hexdigest()[:32].encode()  # same HTML, same bytes
+    identifier = _identifier(job.htmls[choice], job.roots)
     try:
         pdf = document.write_pdf(pdf_identifier=identifier)
     except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
         raise RenderError(f"WeasyPrint could not write the PDF: {type(err).__name__}: {err}") from None
     anchors = {name: index for index, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
     return Rendered(pdf, choice, fitting, tuple(dict.fromkeys(found)), len(document.pages), anchors)
+
+
+def _identifier(html: str, roots: tuple[Path, ...]) -> bytes:
+    """The PDF's /ID: a hash of ``html`` with the roots' locations left out (its stylesheet links name
+    them), so that a project gives the same bytes wherever it is checked out."""
+    for index, root in sorted(enumerate(roots), key=lambda pair: -len(str(pair[1]))):  # the longest first
+        html = html.replace(root.resolve().as_uri(), f"root{index}:")
+    return hashlib.sha256(html.encode()).hexdigest()[:32].encode()
 
 
 def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:

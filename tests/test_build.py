@@ -129,6 +129,22 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
     assert first.printed[0].read_bytes() == second.printed[0].read_bytes()
 
 
+def test_the_same_project_in_another_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    built = []
+    for where in ("one", "two/deeper"):
+        folder = tmp_path / where
+        folder.mkdir(parents=True)
+        (folder / "layouts" / "flyer").mkdir(parents=True)  # its own layout: its stylesheet's path is in the HTML
+        (folder / "layouts" / "flyer" / "layout.yaml").write_text("extends: flyer\n")
+        (folder / "layouts" / "flyer" / "style.css").write_text(".statement-title { letter-spacing: 0.01em; }\n")
+        manifest = project(folder, "title: T\nlayout: flyer\nstatements: [s]\n", {"s": "---\ntitle: S\n---\nText.\n"})
+        built.append(build(manifest, folder / "out"))
+    first, second = built
+    assert "two/deeper" in document_html(tmp_path / "two" / "deeper" / "m.yaml")
+    assert first.reader.read_bytes() == second.reader.read_bytes()
+    assert first.printed[0].read_bytes() == second.printed[0].read_bytes()
+
+
 def test_source_date_epoch_sets_the_creation_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     result = build(EXAMPLES / "anti-war.yaml", tmp_path)
