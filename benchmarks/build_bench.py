@@ -17,6 +17,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,7 @@ PANDOC_PDFJAM = (
     " -V geometry:a5paper -V geometry:margin=15mm"
     ' && pdfjam --quiet --booklet true --landscape --a4paper "$2" -o "$3"'
 )
+WATCHED = "same, in `build --watch`: from saving one more edit to the rebuild reported"
 EDIT = "\nThis sentence was added by the benchmark to change one statement.\n"
 BATCH_PAGES = 32  # each of the 4 manifests of the --jobs batch
 
@@ -251,12 +253,14 @@ class Features:
     jobs: bool
     no_cache: bool
     many: bool
+    watch: bool
 
 
 def features() -> Features:
     """Read `pamphlet build --help`, so the script runs before --jobs, --no-cache and batches exist."""
     text = subprocess.run([*PAMPHLET, "build", "--help"], capture_output=True, text=True, check=True).stdout
-    return Features(jobs="--jobs" in text, no_cache="--no-cache" in text, many="..." in text.splitlines()[0])
+    return Features(jobs="--jobs" in text, no_cache="--no-cache" in text, many="..." in text.splitlines()[0],
+                    watch="--watch" in text)
 
 
 def pandoc_ready() -> bool:
@@ -307,10 +311,34 @@ def edit_run(folder: Path, statement: Path, found: Features, work: Path) -> dict
         results["same, after editing one statement"] = measure(build, folder, env)
         if found.no_cache:
             results["same, edited, --no-cache"] = measure([*build, "--no-cache"], folder, env)
+        if found.watch:
+            results[WATCHED] = watch_edit([*build, "--watch"], folder, env, statement)
         return results
     finally:
         statement.write_text(original, encoding="utf-8")
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def watch_edit(command: list[str], cwd: Path, env: dict[str, str], statement: Path) -> Measurement:
+    """Start ``command`` (a `build --watch`), let its first build finish, save one more edit of ``statement``
+    and time it until the rebuild is reported; the memory is its process tree's then."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    lines = iter(process.stdout.readline, "")
+    try:
+        if not any(line.startswith("Watching") for line in lines):
+            return Measurement(float("nan"), 0, 0, f"exit {process.wait()}: the first build never finished")
+        time.sleep(1)  # the workers are warm and idle, as after a user's first build
+        started = time.perf_counter()
+        statement.write_text(statement.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+        rebuilt = next(lines, "")
+        seconds = time.perf_counter() - started
+        total, peaks = sample_tree(process.pid)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+    error = None if " Built " in rebuilt else f"no rebuild reported: {rebuilt.strip()[:120] or 'no output'}"
+    return Measurement(seconds, total / 1e6, max(peaks.values(), default=0) / 1e6, error)
 
 
 # --- reporting -----------------------------------------------------------------------------------------
@@ -447,6 +475,12 @@ def report(
             "4. 64-page rebuild after one edit / cold build",
             ratio(edit.get("same, after editing one statement"), edit.get("64-page build, cold (fresh cache)")),
             0.35,
+        ),
+        target(
+            "4w. the same rebuild in `build --watch` / cold build",
+            ratio(edit.get(WATCHED), edit.get("64-page build, cold (fresh cache)")),
+            0.35,
+            why="no --watch",
         ),
         target(
             "5. slowest of --help, list, layouts",

@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pamphlet.schemes import BLANKS, DUPLEX, MARKS, SCHEMES, SHEETS_MM, Options, parse_grid
+
+if TYPE_CHECKING:
+    from pamphlet.build import BuildResult
+    from pamphlet.renderer import Renderer
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,11 +34,14 @@ def main() -> None:
               help="Fail on any rendering warning (default on when CI=true).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
 @click.option("--no-cache", is_flag=True, help="Render everything afresh; neither read nor fill the cache.")
-def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | None, no_cache: bool) -> None:
+@click.option("--watch", is_flag=True, help="Build again whenever a manifest, statement, layout or font changes.")
+def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | None, no_cache: bool,
+          watch: bool) -> None:
     """Build each MANIFEST into OUT/<name>.pdf (to read) and OUT/<name>-print.pdf (to photocopy).
 
     Rendered parts are cached in $PAMPHLET_CACHE_DIR (default ~/.cache/pamphlet), keyed on the content
     of every input, so a rebuild renders only what changed. The folder is safe to delete at any time.
+    With --watch, the workers stay warm between builds: a rebuild after an edit takes a fraction of a second.
     """
     from pamphlet.cache import folder
     from pamphlet.renderer import Renderer, default_jobs
@@ -43,11 +52,21 @@ def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | 
                                "build them one at a time, each with its own --out")
 
     logging.getLogger("weasyprint").propagate = False  # its warnings are collected and printed below
-    with Renderer(jobs or default_jobs(), None if no_cache else folder(), _progress()) as renderer:
+    cache = None if no_cache else folder()
+    if watch:
+        _watch(manifests, out_dir, strict, lambda: Renderer(jobs or default_jobs(), cache, _progress(), isolated=True))
+        return
+    with Renderer(jobs or default_jobs(), cache, _progress()) as renderer:
         from pamphlet.build import build_many  # after the workers start: they load WeasyPrint meanwhile
-        from pamphlet.howto import summary
 
         results = build_many(list(manifests), out_dir, strict, renderer)
+    _report(manifests, results)
+
+
+def _report(manifests: Sequence[Path], results: Sequence[BuildResult]) -> None:
+    """What each build wrote, how to print and finish it, and its warnings."""
+    from pamphlet.howto import summary
+
     for manifest, result in zip(manifests, results, strict=True):
         click.echo(f"Built {manifest} in {result.seconds:.1f} s")
         click.echo(f"  {result.reader}  {result.imposed.plan.pages} pages, to read on screen")
@@ -57,8 +76,37 @@ def build(manifests: tuple[Path, ...], out_dir: Path, strict: bool, jobs: int | 
             click.echo(f"  Body text set at {result.body_size:g} pt (smaller than usual) to fit the pages.")
         for line in summary(result.imposed, list(result.printed)):
             click.echo(line)
-        for warning in result.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+        _warn(result)
+
+
+def _warn(result: BuildResult) -> None:
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+def _watch(manifests: Sequence[Path], out_dir: Path, strict: bool, start: Callable[[], Renderer]) -> None:
+    """Build, then build again after every change until Ctrl-C: the first summary in full, then one line each."""
+    from pamphlet.errors import PamphletError
+    from pamphlet.watch import watch
+
+    builds = watch(manifests, out_dir, strict, start)
+    try:
+        for number, outcome in enumerate(builds):
+            if isinstance(outcome, PamphletError):
+                outcome.show()
+            elif number == 0:
+                _report(manifests, outcome)
+            else:
+                for manifest, result in zip(manifests, outcome, strict=True):
+                    click.echo(f"{time.strftime('%H:%M:%S')} Built {manifest} in {result.seconds:.1f} s: "
+                               f"{', '.join(map(str, (result.reader, *result.printed)))}")
+                    _warn(result)
+            if number == 0:
+                click.echo("Watching the manifests, statements, layouts and fonts for changes; Ctrl-C stops.")
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
+    finally:
+        builds.close()
 
 
 def _progress() -> Callable[[int, int], None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,19 +25,22 @@ def default_jobs() -> int:
 class Renderer:
     """Renders jobs for one command run, reusing one pool of ``jobs`` worker processes across builds.
 
-    With a ``cache`` folder, a job whose inputs were rendered before is read back instead.
+    With a ``cache`` folder, a job whose inputs were rendered before is read back instead. One job
+    renders in this process, unless ``isolated``: then this process never loads fonts or stylesheets.
     Results never depend on the number of workers or on the cache: each job renders alone.
     """
 
-    def __init__(self, jobs: int = 1, cache_dir: Path | None = None, progress: Progress | None = None) -> None:
+    def __init__(self, jobs: int = 1, cache_dir: Path | None = None, progress: Progress | None = None,
+                 isolated: bool = False) -> None:
         self.jobs = max(1, jobs)
         self.cache_dir = cache_dir
         self.progress = progress
+        self.isolated = isolated
         self._pool: multiprocessing.pool.Pool | None = None
 
     def __enter__(self) -> Renderer:
         """Start the workers now, so that they load WeasyPrint while this process reads the manifests."""
-        if self.jobs > 1:
+        if self.jobs > 1 or self.isolated:
             method = "fork" if sys.platform.startswith("linux") else "spawn"
             self._pool = multiprocessing.get_context(method).Pool(self.jobs, initializer=_warm)
         return self
@@ -82,8 +86,10 @@ class Renderer:
 
 
 def _warm() -> None:
-    """A worker's first step: load WeasyPrint and its fonts before the first job arrives."""
+    """A worker's first step: leave Ctrl-C to the command, load WeasyPrint and its fonts before the first job."""
     from pamphlet.render import warm_up
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     warm_up()
 

@@ -136,6 +136,17 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path: Path) -> None:
     assert pooled == alone
 
 
+def test_isolated_renders_one_worker_s_jobs_in_another_process_with_the_same_bytes(tmp_path: Path,
+                                                                                   calls: list[Job]) -> None:
+    jobs = make_jobs(tmp_path, 3)
+    with Renderer(1, isolated=True) as renderer:
+        isolated = renderer.run(jobs)
+    assert calls == []  # the worker's calls are counted in the worker
+    with Renderer(1) as renderer:
+        assert [r.pdf for r in renderer.run(jobs)] == [r.pdf for r in isolated]
+    assert len(calls) == 3
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_counts_every_render_up_to_the_total(tmp_path: Path, workers: int) -> None:
     jobs = make_jobs(tmp_path, 5)

@@ -1,0 +1,163 @@
+"""Watching: a rebuild after each saved change, the same bytes as a cold build, errors reported and survived."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Generator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pamphlet.build import BuildResult, build
+from pamphlet.errors import PamphletError, StatementError
+from pamphlet.layouts import BUILTIN_LAYOUTS
+from pamphlet.renderer import Renderer
+from pamphlet.watch import _look, watch
+from tests.conftest import pdftotext, project, words
+
+Builds = Generator[list[BuildResult] | PamphletError, None, None]
+
+STATEMENT = "---\ntitle: {title}\n---\n{body}\n"
+
+
+def step(builds: Builds) -> list[BuildResult] | PamphletError:
+    """The next build, failing the test if none comes within a minute."""
+    box: list[list[BuildResult] | PamphletError] = []
+    thread = threading.Thread(target=lambda: box.append(next(builds)), daemon=True)
+    thread.start()
+    thread.join(60)
+    assert box, "no build within a minute"
+    return box[0]
+
+
+def text(pdf: Path) -> str:
+    return words(" ".join(pdftotext(pdf, n) for n in range(1, len(PdfReader(pdf).pages) + 1)))
+
+
+def save(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a watcher sees it even within the file system's clock tick."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+@pytest.fixture
+def booklet(tmp_path: Path) -> Path:
+    return project(tmp_path, "title: Watched\nstatements: [one, two]\n", {
+        "one": STATEMENT.format(title="One", body="The first statement."),
+        "two": STATEMENT.format(title="Two", body="The second statement."),
+    })
+
+
+@pytest.fixture
+def starts() -> list[Renderer]:
+    return []
+
+
+@pytest.fixture
+def builds(booklet: Path, cache_dir: Path, starts: list[Renderer]) -> Generator[Builds, None, None]:
+    def start() -> Renderer:
+        starts.append(Renderer(1, cache_dir, isolated=True))
+        return starts[-1]
+
+    running = watch([booklet], booklet.parent / "out", False, start, poll=0.02)
+    yield running
+    running.close()
+
+
+def test_an_edit_builds_again_with_the_same_workers_and_the_bytes_of_a_cold_build(
+        booklet: Path, builds: Builds, starts: list[Renderer], tmp_path: Path) -> None:
+    first = step(builds)
+    assert isinstance(first, list) and first[0].reader == tmp_path / "out" / "m.pdf"
+    save(tmp_path / "statements" / "two.md", STATEMENT.format(title="Two", body="The second statement, edited."))
+    second = step(builds)
+    assert isinstance(second, list)
+    assert "The second statement, edited." in text(second[0].reader)
+    assert len(starts) == 1  # the workers stayed warm
+    cold = build(booklet, tmp_path / "cold", renderer=Renderer(1, None))
+    for made, fresh in ((second[0].reader, cold.reader), (second[0].printed[0], cold.printed[0])):
+        assert made.read_bytes() == fresh.read_bytes()
+
+
+def test_a_new_statement_and_a_changed_manifest_are_seen(booklet: Path, builds: Builds, tmp_path: Path) -> None:
+    step(builds)
+    save(tmp_path / "statements" / "three.md", STATEMENT.format(title="Three", body="A third statement."))
+    save(booklet, "title: Watched\nstatements: [one, two, three]\n")
+    result = step(builds)
+    assert isinstance(result, list)
+    assert "A third statement." in text(result[0].reader)
+
+
+def test_a_broken_statement_is_reported_and_the_last_good_pdf_kept_until_it_is_mended(
+        builds: Builds, tmp_path: Path) -> None:
+    first = step(builds)
+    assert isinstance(first, list)
+    good = first[0].reader.read_bytes()
+    statement = tmp_path / "statements" / "one.md"
+    save(statement, "---\ntitle: [One\n---\nBroken.\n")
+    error = step(builds)
+    assert isinstance(error, StatementError) and f"{statement}:2:" in error.message
+    assert first[0].reader.read_bytes() == good
+    save(statement, STATEMENT.format(title="One", body="Mended."))
+    mended = step(builds)
+    assert isinstance(mended, list) and "Mended." in text(mended[0].reader)
+
+
+def test_a_changed_layout_starts_new_workers(tmp_path: Path, cache_dir: Path) -> None:
+    shutil.copytree(BUILTIN_LAYOUTS / "flyer", tmp_path / "layouts" / "mine")
+    manifest = project(tmp_path, "title: T\nlayout: mine\nstatements: [s]\n", {"s": STATEMENT.format(
+        title="S", body="Text.")})
+    starts: list[Renderer] = []
+
+    def start() -> Renderer:
+        starts.append(Renderer(1, cache_dir, isolated=True))
+        return starts[-1]
+
+    builds = watch([manifest], tmp_path / "out", False, start, poll=0.02)
+    try:
+        step(builds)
+        style = tmp_path / "layouts" / "mine" / "style.css"
+        save(style, style.read_text(encoding="utf-8") + "\nh1 { color: #333; }\n")
+        assert isinstance(step(builds), list)
+        assert len(starts) == 2
+    finally:
+        builds.close()
+
+
+def test_look_skips_hidden_files_backups_and_the_output_folder(tmp_path: Path) -> None:
+    for name in ("a.md", ".a.md.swp", "a.md~", "out/m.pdf", "deeper/b.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    light, heavy = _look(([tmp_path], [tmp_path / "a.md", tmp_path / "missing.md"]), tmp_path / "out")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in light) == ["a.md", "deeper/b.md"]
+    assert list(heavy) == [tmp_path / "a.md"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the worker processes from /proc")
+def test_ctrl_c_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pamphlet", "build", str(booklet), "--out", str(tmp_path / "out"), "--watch"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        lines = iter(process.stdout.readline, "")
+        assert next(line for line in lines if line.startswith("Watching")), "the first build never finished"
+        save(tmp_path / "statements" / "one.md", STATEMENT.format(title="One", body="Changed."))
+        assert " Built " in next(lines)
+        workers = [int(pid) for task in Path(f"/proc/{process.pid}/task").glob("*")
+                   for pid in (task / "children").read_text().split()]
+        assert workers  # one worker process, so that a layout change can start a fresh one
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert out.strip().endswith("Stopped watching.") and "Traceback" not in err
+    time.sleep(0.5)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
