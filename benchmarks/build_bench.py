@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import queue
 import re
 import resource
 import shutil
@@ -323,21 +324,33 @@ def watch_edit(command: list[str], cwd: Path, env: dict[str, str], statement: Pa
     """Start ``command`` (a `build --watch`), let its first build finish, save one more edit of ``statement``
     and time it until the rebuild is reported; the memory is its process tree's then."""
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    lines = iter(process.stdout.readline, "")
+    stdout, lines = process.stdout, queue.Queue[str | None]()
+    threading.Thread(target=lambda: [*map(lines.put, stdout or ()), lines.put(None)], daemon=True).start()
+
+    def next_line(seconds: float) -> str:
+        """The next line printed within ``seconds``, or "" at the end of the output or the time."""
+        try:
+            return lines.get(timeout=seconds) or ""
+        except queue.Empty:
+            return ""
+
     try:
-        if not any(line.startswith("Watching") for line in lines):
-            return Measurement(float("nan"), 0, 0, f"exit {process.wait()}: the first build never finished")
+        while not (line := next_line(600)).startswith("Watching"):
+            if not line:
+                return Measurement(float("nan"), 0, 0, "the first build was not reported within 10 minutes")
         time.sleep(1)  # the workers are warm and idle, as after a user's first build
         started = time.perf_counter()
         statement.write_text(statement.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
-        rebuilt = next(lines, "")
+        rebuilt = next_line(120)
         seconds = time.perf_counter() - started
         total, peaks = sample_tree(process.pid)
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(30)
-    error = None if " Built " in rebuilt else f"no rebuild reported: {rebuilt.strip()[:120] or 'no output'}"
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    error = None if " Built " in rebuilt else f"no rebuild reported: {rebuilt.strip()[:120] or 'none in 2 minutes'}"
     return Measurement(seconds, total / 1e6, max(peaks.values(), default=0) / 1e6, error)
 
 

@@ -29,7 +29,11 @@ def fingerprint(roots: tuple[Path, ...]) -> bytes:
         root = root.resolve()
         digest.update(b"\0root\0" + str(root).encode())
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:  # an editor's temporary file, gone since it was listed
+                continue
+            digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0" + data)
     return digest.digest()
 
 

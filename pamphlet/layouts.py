@@ -62,6 +62,11 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     )
 
 
+def reload_templates() -> None:
+    """Forget every compiled template: a template added since shadows the one loaded before (``--watch``)."""
+    _environment.cache_clear()
+
+
 def search_path(manifest_dir: Path | None) -> tuple[Path, ...]:
     """Where layouts are looked for: the manifest's own ``layouts/`` folder, then the built-in ones."""
     own = manifest_dir.resolve() / "layouts" if manifest_dir else None  # absolute: its files become file: URIs

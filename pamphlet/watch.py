@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -10,14 +11,14 @@ from pathlib import Path
 from pamphlet.build import BuildResult, build_many
 from pamphlet.errors import PamphletError
 from pamphlet.glyphs import covered
-from pamphlet.layouts import FONTS, PARTIALS, search_path
+from pamphlet.layouts import FONTS, PARTIALS, reload_templates, search_path
 from pamphlet.manifest import read_manifest
 from pamphlet.renderer import Renderer
 from pamphlet.statements import find_library
 
 POLL = 0.1  # seconds between two looks at the files
 
-Snapshot = dict[Path, tuple[int, int]]  # every file watched: its modification time (ns) and size
+Snapshot = dict[Path, tuple[int, int, int]]  # every file watched: its modification time (ns), size and inode
 
 
 def watch(manifests: Sequence[Path], out_dir: Path, strict: bool, start: Callable[[], Renderer],
@@ -34,7 +35,8 @@ def watch(manifests: Sequence[Path], out_dir: Path, strict: bool, start: Callabl
                 places = _places(manifests)
                 seen = _look(places, out_dir)
                 if kept is not None and seen[1] != kept:
-                    covered.cache_clear()  # the fonts may have changed too
+                    covered.cache_clear()  # the fonts' coverage and the templates are read afresh too
+                    reload_templates()
                     break
                 kept = seen[1]
                 try:
@@ -57,21 +59,24 @@ def _places(manifests: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def _look(places: tuple[list[Path], list[Path]], out_dir: Path) -> tuple[Snapshot, Snapshot]:
-    """The modification time and size of every file at or under the places, but for hidden files, editors'
-    backups (``name~``) and the output folder."""
+    """The modification time, size and inode of every file at or under the places, but for hidden files and
+    folders (``.git``), editors' backups (``name~``) and the output folder."""
     skip = out_dir.resolve()
     found: tuple[Snapshot, Snapshot] = ({}, {})
     for places_of, snapshot in zip(places, found, strict=True):
         for place in places_of:
-            for path in sorted(place.rglob("*")) if place.is_dir() else [place]:
-                if path.name.startswith(".") or path.name.endswith("~") or path.resolve().is_relative_to(skip):
-                    continue
-                try:
-                    status = path.stat()
-                except OSError:  # gone since it was listed: the next look sees that
-                    continue
-                if stat.S_ISREG(status.st_mode):
-                    snapshot[path] = (status.st_mtime_ns, status.st_size)
+            for folder, folders, files in os.walk(place) if place.is_dir() else [(place.parent, [], [place.name])]:
+                here = Path(folder)
+                folders[:] = [f for f in folders if not f.startswith(".") and (here / f).resolve() != skip]
+                for name in files:
+                    if name.startswith(".") or name.endswith("~"):
+                        continue
+                    try:
+                        status = (here / name).stat()
+                    except OSError:  # gone since it was listed: the next look sees that
+                        continue
+                    if stat.S_ISREG(status.st_mode):
+                        snapshot[here / name] = (status.st_mtime_ns, status.st_size, status.st_ino)
     return found
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,21 @@ def save(path: Path, text: str) -> None:
     before = path.stat().st_mtime_ns if path.exists() else 0
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def output(process: subprocess.Popen[str]) -> Iterator[str]:
+    """The lines ``process`` prints until it ends, each within a minute or the test fails."""
+    assert process.stdout is not None
+    stdout, lines = process.stdout, queue.Queue[str | None]()
+    threading.Thread(target=lambda: [*map(lines.put, stdout), lines.put(None)], daemon=True).start()
+    while True:
+        try:
+            line = lines.get(timeout=60)
+        except queue.Empty:
+            pytest.fail("no output for a minute")
+        if line is None:
+            return
+        yield line
 
 
 @pytest.fixture
@@ -132,7 +148,7 @@ def test_a_changed_layout_starts_new_workers(tmp_path: Path, cache_dir: Path) ->
 
 
 def test_look_skips_hidden_files_backups_and_the_output_folder(tmp_path: Path) -> None:
-    for name in ("a.md", ".a.md.swp", "a.md~", "out/m.pdf", "deeper/b.md"):
+    for name in ("a.md", ".a.md.swp", "a.md~", "out/m.pdf", "deeper/b.md", ".git/HEAD", "deeper/.hidden/c.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     light, heavy = _look(([tmp_path], [tmp_path / "a.md", tmp_path / "missing.md"]), tmp_path / "out")
@@ -145,8 +161,7 @@ def test_ctrl_c_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path:
     command = [sys.executable, "-m", "pamphlet", "build", str(booklet), "--out", str(tmp_path / "out"), "--watch"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert process.stdout is not None
-        lines = iter(process.stdout.readline, "")
+        lines = output(process)
         assert next(line for line in lines if line.startswith("Watching")), "the first build never finished"
         save(tmp_path / "statements" / "one.md", STATEMENT.format(title="One", body="Changed."))
         assert " Built " in next(lines)
@@ -154,10 +169,11 @@ def test_ctrl_c_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path:
                    for pid in (task / "children").read_text().split()]
         assert workers  # one worker process, so that a layout change can start a fresh one
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        process.wait(30)
+        out, err = "".join(lines), process.stderr.read()  # type: ignore[union-attr]
     finally:
         process.kill()
     assert process.returncode == 0, err
-    assert out.strip().endswith("Stopped watching.") and "Traceback" not in err
+    assert out.strip() == "Stopped watching." and "Traceback" not in err
     time.sleep(0.5)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
