@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from pathlib import Path
 
 from pamphlet.build import BuildResult, build_many
@@ -65,7 +65,9 @@ def _look(places: tuple[list[Path], list[Path]], out_dir: Path) -> tuple[Snapsho
     found: tuple[Snapshot, Snapshot] = ({}, {})
     for places_of, snapshot in zip(places, found, strict=True):
         for place in places_of:
-            for folder, folders, files in os.walk(place) if place.is_dir() else [(place.parent, [], [place.name])]:
+            walked: Iterable[tuple[str, list[str], list[str]]] = (
+                os.walk(place) if place.is_dir() else [(str(place.parent), [], [place.name])])
+            for folder, folders, files in walked:
                 here = Path(folder)
                 folders[:] = [f for f in folders if not f.startswith(".") and (here / f).resolve() != skip]
                 for name in files:
