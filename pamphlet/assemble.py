@@ -45,7 +45,7 @@ class Piece:
     heads: tuple[int, ...] = ()
     outline: tuple[tuple[str, int], ...] = ()  # (title, page) entries for the PDF's outline
     bare: bool = False  # no running heads or page numbers: covers
-    numbers: tuple[int, ...] = ()  # page numbers to draw over its '000' placeholders (the contents)
+    numbers: tuple[int, ...] = ()  # page numbers to draw over its placeholders of zeros (the contents)
 
 
 @dataclass(frozen=True)
@@ -205,24 +205,26 @@ class _Folios:
 
 
 def _fill_numbers(pages: Sequence[PageObject], digits: _Digits, numbers: Sequence[int]) -> None:
-    """Draw ``numbers``, in order, over the pages' placeholders: runs of '000' in the digits' font,
-    right-aligned (a title that happens to say '000' ends short of the right edge, and is kept)."""
+    """Draw ``numbers``, in order, over the pages' placeholders: runs of zeros in the digits' font that end
+    at the right edge, each number right-aligned in its own (a title that says '00' ends short of the
+    edge, and is kept)."""
+    zero = digits.codes[0]
     streams = [page.get_contents().get_data() for page in pages]  # type: ignore[union-attr]
     found = []
     for index, (page, data) in enumerate(zip(pages, streams, strict=True)):
         resources: Any = page["/Resources"]
         fonts = {name.encode(): ref.idnum for name, ref in resources["/Font"].items()
                  if isinstance(ref, IndirectObject)}
-        found += [(index, run) for run in _runs(data)
-                  if fonts.get(run.font) == digits.font and run.glyphs == digits.codes[0] * 3]
-    ends = [run.x + digits.width("000", run.size) for _, run in found]
+        found += [(index, run, "0" * (len(run.glyphs) // len(zero))) for run in _runs(data)
+                  if fonts.get(run.font) == digits.font and run.glyphs and not run.glyphs.replace(zero, b"")]
+    ends = [run.x + digits.width(zeros, run.size) for _, run, zeros in found]
     edge = max(ends, default=0.0)
     found = [placeholder for placeholder, end in zip(found, ends, strict=True) if end > edge - 0.5]
     if len(found) != len(numbers):
         raise RenderError(f"the contents shows {len(found)} page numbers to fill in where "
                           f"{len(numbers)} were expected")
-    for (index, run), number in reversed(list(zip(found, numbers, strict=True))):  # from the end: offsets hold
-        x = run.x + digits.width("000", run.size) - digits.width(number, run.size)
+    for (index, run, zeros), number in reversed(list(zip(found, numbers, strict=True))):  # offsets hold
+        x = run.x + digits.width(zeros, run.size) - digits.width(number, run.size)
         streams[index] = streams[index][: run.start] + digits.drawn(number, x, run) + streams[index][run.end:]
     for page, data in zip(pages, streams, strict=True):
         stream = DecodedStreamObject()

@@ -80,8 +80,9 @@ def build_many(manifest_paths: Sequence[Path], out_dir: Path, strict: bool, rend
     plans = [_plan(path) for path in manifest_paths]
     jobs = [_jobs(plan) for plan in plans]
     done = iter(renderer.run([job for mine in jobs for job in mine]))
-    return [_finish(plan, [next(done) for _ in mine], out_dir, strict, started)
-            for plan, mine in zip(plans, jobs, strict=True)]
+    parts = [[next(done) for _ in mine] for mine in jobs]
+    return [_finish(plan, _fit_contents(plan, mine, renderer), out_dir, strict, started)
+            for plan, mine in zip(plans, parts, strict=True)]
 
 
 def document_html(manifest_path: Path) -> str:
@@ -91,7 +92,7 @@ def document_html(manifest_path: Path) -> str:
     if not plan.layout.split:
         return plan.layout.render(plan.context)
     with Renderer() as own:
-        pieces = _pieces(plan, own.run(_jobs(plan)))
+        pieces = _pieces(plan, _fit_contents(plan, own.run(_jobs(plan)), own))
     return plan.layout.render({**plan.context, "sections": SECTIONS, "stamps": (), "whole": True,
                                "contents": _entries(plan, pieces[1].numbers)})
 
@@ -127,7 +128,7 @@ def _jobs(plan: _Plan) -> list[Job]:
         items = plan.context["items"]
         return [
             plan.part(sections=("cover",), stamps=[{"kind": k, "title": ""} for k in COVER_STAMPS]),
-            plan.part(sections=("contents",), contents=_entries(plan, None)),
+            _contents(plan, _guess_digits(plan)),
             *(plan.part(sections=("statements",), items=[items[i] for i in group],
                         stamps=[{"kind": "head-right", "title": items[i]["statement"].title} for i in group])
               for group in plan.groups),
@@ -137,6 +138,35 @@ def _jobs(plan: _Plan) -> list[Job]:
     sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
     htmls = tuple(plan.layout.render({**plan.context, "body_size": size}) for size in sizes)
     return [Job(htmls, plan.layout.folders[0], plan.roots, plan.layout.pages)]
+
+
+def _contents(plan: _Plan, digits: Sequence[int]) -> Job:
+    """The contents, each page number a placeholder of as many zeros as ``digits`` says, to be drawn over
+    once the pages are counted: with room for its own number, no title wraps early, nor runs into it."""
+    return plan.part(sections=("contents",), contents=_entries(plan, None, digits))
+
+
+def _guess_digits(plan: _Plan) -> tuple[int, ...]:
+    """The digits of each contents entry's page number, guessed from the words before it (about 250 a page)."""
+    starts, words = [], 0
+    for index, statement in enumerate(plan.statements):
+        starts.append(3 + words // 250 + index // 2)
+        words += statement.words
+    return tuple(len(str(start)) for start in (*starts, 3 + words // 250 + len(plan.statements) // 2))
+
+
+def _fit_contents(plan: _Plan, parts: list[Rendered], renderer: Renderer) -> list[Rendered]:
+    """``parts``, with the contents rendered again when a guess of its numbers' digits was wrong: then with
+    the digits needed, and, should that move the numbers across a power of ten, wider still."""
+    if not plan.layout.split:
+        return parts
+    digits, tries = _guess_digits(plan), 0
+    while (needed := tuple(len(str(n)) for n in _pieces(plan, parts)[1].numbers)) != digits:
+        if tries and all(n <= d for n, d in zip(needed, digits, strict=True)):
+            break  # room for every number: each is drawn right-aligned in its place
+        digits, tries = tuple(map(max, needed, digits)) if tries else needed, tries + 1
+        parts = [parts[0], *renderer.run([_contents(plan, digits)]), *parts[2:]]
+    return parts
 
 
 def _pieces(plan: _Plan, parts: list[Rendered]) -> list[Piece]:
@@ -157,11 +187,10 @@ def _pieces(plan: _Plan, parts: list[Rendered]) -> list[Piece]:
     return pieces
 
 
-def _entries(plan: _Plan, numbers: Sequence[int] | None) -> list[dict[str, str]]:
-    """Contents entries (title, byline, page); without ``numbers``, every page is "000", as wide as the
-    real numbers (up to 999 pages), to be drawn over once the pages are counted."""
+def _entries(plan: _Plan, numbers: Sequence[int] | None, digits: Sequence[int] = ()) -> list[dict[str, str]]:
+    """Contents entries (title, byline, page); without ``numbers``, each page is its ``digits`` in zeros."""
     titles = [*((s.title, s.byline or "") for s in plan.statements), ("Sources", "")]
-    pages = [str(n) for n in numbers] if numbers is not None else ["000"] * len(titles)
+    pages = [str(n) for n in numbers] if numbers is not None else ["0" * d for d in digits]
     return [{"title": t, "byline": b, "page": p} for (t, b), p in zip(titles, pages, strict=True)]
 
 

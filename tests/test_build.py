@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import pamphlet.build
+from pamphlet.build import _contents as contents
 from pamphlet.build import build, document_html
 from pamphlet.errors import ManifestError, OutputError, PamphletError
 from pamphlet.manifest import Manifest, read_manifest
@@ -127,6 +129,18 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
     second = build(EXAMPLES / "anti-war.yaml", tmp_path / "b")
     assert first.reader.read_bytes() == second.reader.read_bytes()
     assert first.printed[0].read_bytes() == second.printed[0].read_bytes()
+
+
+@pytest.mark.parametrize("guess", [1, 3])
+def test_a_wrong_guess_of_the_contents_digits_renders_it_again_to_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, guess: int) -> None:
+    right = build(EXAMPLES / "ilps.yaml", tmp_path / "right")
+    rendered: list[int] = []
+    monkeypatch.setattr(pamphlet.build, "_guess_digits", lambda plan: (guess,) * (len(plan.statements) + 1))
+    monkeypatch.setattr(pamphlet.build, "_contents", lambda plan, digits: rendered.append(1) or contents(plan, digits))
+    wrong = build(EXAMPLES / "ilps.yaml", tmp_path / "wrong")
+    assert len(rendered) == 2  # the guess, then the digits the numbers need (4 to 22: one, then two)
+    assert wrong.reader.read_bytes() == right.reader.read_bytes()
 
 
 def test_the_same_project_in_another_folder_gives_the_same_bytes(tmp_path: Path) -> None:
