@@ -147,24 +147,26 @@ def _contents(plan: _Plan, digits: Sequence[int]) -> Job:
 
 
 def _guess_digits(plan: _Plan) -> tuple[int, ...]:
-    """The digits of each contents entry's page number, guessed from the words before it (about 250 a page)."""
-    starts, words = [], 0
+    """The digits of each contents entry's page number, guessed a little high from the pages before it: the
+    cover, the contents (about 10 entries a page) and the statements' words (about 250 a page)."""
+    starts, words, before = [], 0, 2 + (len(plan.statements) + 1) // 10
     for index, statement in enumerate(plan.statements):
-        starts.append(3 + words // 250 + index // 2)
+        starts.append(before + words // 250 + index // 2)
         words += statement.words
-    return tuple(len(str(start)) for start in (*starts, 3 + words // 250 + len(plan.statements) // 2))
+    starts.append(before + words // 250 + len(plan.statements) // 2)
+    return tuple(len(str(start * 23 // 20)) for start in starts)
 
 
 def _fit_contents(plan: _Plan, parts: list[Rendered], renderer: Renderer) -> list[Rendered]:
-    """``parts``, with the contents rendered again when a guess of its numbers' digits was wrong: then with
-    the digits needed, and, should that move the numbers across a power of ten, wider still."""
+    """``parts``, with the contents rendered again, wider, should a number have more digits than guessed.
+    (Rendering it again costs a tenth of a second per page of it, so a guess too high is left: that number
+    stands right-aligned in room for one digit more.) Wider numbers only push the pages on: this ends."""
     if not plan.layout.split:
         return parts
-    digits, tries = _guess_digits(plan), 0
-    while (needed := tuple(len(str(n)) for n in _pieces(plan, parts)[1].numbers)) != digits:
-        if tries and all(n <= d for n, d in zip(needed, digits, strict=True)):
-            break  # room for every number: each is drawn right-aligned in its place
-        digits, tries = tuple(map(max, needed, digits)) if tries else needed, tries + 1
+    digits = _guess_digits(plan)
+    while (wider := tuple(max(len(str(n)), d) for n, d in
+                          zip(_pieces(plan, parts)[1].numbers, digits, strict=True))) != digits:
+        digits = wider
         parts = [parts[0], *renderer.run([_contents(plan, digits)]), *parts[2:]]
     return parts
 
