@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,18 +150,15 @@ def _contents(plan: _Plan, digits: Sequence[int]) -> Job:
 def _guess_digits(plan: _Plan) -> tuple[int, ...]:
     """The digits of each contents entry's page number, guessed a little high from the pages before it: the
     cover, the contents (about 10 entries a page) and the statements' words (about 250 a page)."""
-    starts, words, before = [], 0, 2 + (len(plan.statements) + 1) // 10
-    for index, statement in enumerate(plan.statements):
-        starts.append(before + words // 250 + index // 2)
-        words += statement.words
-    starts.append(before + words // 250 + len(plan.statements) // 2)
-    return tuple(len(str(start * 23 // 20)) for start in starts)
+    before = 2 + (len(plan.statements) + 1) // 10
+    words = itertools.accumulate((s.words for s in plan.statements), initial=0)  # before each entry
+    return tuple(len(str((before + w // 250 + index // 2) * 23 // 20)) for index, w in enumerate(words))
 
 
 def _fit_contents(plan: _Plan, parts: list[Rendered], renderer: Renderer) -> list[Rendered]:
     """``parts``, with the contents rendered again, wider, should a number have more digits than guessed.
-    (Rendering it again costs a tenth of a second per page of it, so a guess too high is left: that number
-    stands right-aligned in room for one digit more.) Wider numbers only push the pages on: this ends."""
+    (Rendering it again costs half a second at 256 pages, so a guess too high is left: that number stands
+    right-aligned in room for one digit more.) Wider numbers only push the pages on: this ends."""
     if not plan.layout.split:
         return parts
     digits = _guess_digits(plan)

@@ -90,7 +90,6 @@ def _warm() -> None:
     from pamphlet.render import warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
     warm_up()
 
 
