@@ -58,8 +58,9 @@ class Info:
     created: str | None  # PDF date string, D:YYYYMMDDHHmmSSZ
 
 
-def assemble(pieces: Sequence[Piece], info: Info) -> bytes:
-    """The reader PDF: every piece's printed pages in order, numbered from the cover as page 1.
+def assemble(pieces: Sequence[Piece], info: Info) -> tuple[bytes, PdfWriter]:
+    """The reader PDF: every piece's printed pages in order, numbered from the cover as page 1; and the
+    document it was written from, to impose without reading the PDF back.
 
     Left pages get the edition's running head and a page number in the outer corner; right pages
     the running head of their section (not on its first page) and a page number.
@@ -97,7 +98,7 @@ def assemble(pieces: Sequence[Piece], info: Info) -> bytes:
     writer._root_object[NameObject("/Lang")] = TextStringObject(info.language)
     out = BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return out.getvalue(), writer
 
 
 def _stamped(writer: PdfWriter, page: PageObject, stamps: tuple[IndirectObject | None, ...]) -> None:

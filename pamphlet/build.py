@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfWriter
+
 from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
 from pamphlet.context import context, source_date
 from pamphlet.errors import RenderError, problems_error
@@ -196,11 +198,12 @@ def _entries(plan: _Plan, numbers: Sequence[int] | None, digits: Sequence[int] =
 
 def _finish(plan: _Plan, parts: list[Rendered], out_dir: Path, strict: bool, started: float) -> BuildResult:
     manifest, layout = plan.manifest, plan.layout
+    source: bytes | PdfWriter  # what to impose: the reader PDF, or the document it was written from
     if layout.split:
         pieces = _pieces(plan, parts)
         when = source_date()
         created = when.strftime("D:%Y%m%d%H%M%SZ") if when else None
-        pdf = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, created))
+        pdf, source = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, created))
         size, shrunk = plan.context["body_size"], False
     else:
         (rendered,) = parts
@@ -210,10 +213,11 @@ def _finish(plan: _Plan, parts: list[Rendered], out_dir: Path, strict: bool, sta
         pdf, size, shrunk = rendered.pdf, sizes[rendered.choice], rendered.choice > 0
         if layout.pages:
             pdf = pad_before_closing(pdf, rendered.anchors.get("text-end"), layout.pages)
+        source = pdf
     warnings = tuple(dict.fromkeys((*missing(plan.statements, FONTS), *(w for p in parts for w in p.warnings))))
     if strict and warnings:
         raise problems_error(RenderError, [f"{manifest.path}: warning (--strict): {w}" for w in warnings])
-    imposed = impose(pdf, manifest.scheme or layout.scheme, manifest.options, str(manifest.path))
+    imposed = impose(source, manifest.scheme or layout.scheme, manifest.options, str(manifest.path))
     reader = out_dir / f"{manifest.stem}.pdf"
     if imposed.backs is None:
         files = {reader: pdf, out_dir / f"{manifest.stem}-print.pdf": imposed.pdf}

@@ -50,12 +50,6 @@ class Imposed:
     options: Options  # as asked: the summary needs the blanks mode and the sheets per signature
 
 
-def page_count(pdf: bytes, name: str) -> int:
-    """Number of pages of ``pdf``; raise ImpositionError naming ``name`` if it is unreadable."""
-    with _reading(name):
-        return len(_open(pdf, name).pages)
-
-
 @contextmanager
 def _reading(name: str) -> Iterator[None]:
     """Report a damaged file once, as one ImpositionError naming it, however late pypdf finds the damage.
@@ -82,15 +76,16 @@ def _open(pdf: bytes, name: str) -> PdfReader:
     return reader
 
 
-def impose(pdf: bytes, scheme: str, options: Options, name: str) -> Imposed:
+def impose(pdf: bytes | PdfWriter, scheme: str, options: Options, name: str) -> Imposed:
     """Lay out the pages of ``pdf`` (called ``name`` in messages) on sheets, as ``scheme`` and ``options`` say.
 
+    ``pdf`` is a PDF's bytes, or a document pamphlet has just made (imposed without reading it back).
     Pages are scaled to fit their cells and centred, never cropped; the sheet is turned to the
     orientation that fits them largest. Raises ImpositionError for unreadable input, a scheme the
     pages do not fit (a zine of 9 pages) and pages that would print below half size.
     """
     with _reading(name):
-        reader = _open(pdf, name)
+        reader = _open(pdf, name) if isinstance(pdf, bytes) else pdf
         shown = [_shown_size(page) for page in reader.pages]
     try:
         plan = schemes.plan(scheme, len(reader.pages), blanks=options.blanks, across=options.across,
@@ -274,7 +269,7 @@ def _nums(values: tuple[float, ...]) -> str:
     return " ".join(f"{v:.4f}".rstrip("0").rstrip(".") if abs(v) >= 5e-5 else "0" for v in values)
 
 
-def _render(reader: PdfReader, sides: list[tuple[schemes.Side, int]], geometry: _Geometry) -> bytes:
+def _render(reader: PdfReader | PdfWriter, sides: list[tuple[schemes.Side, int]], geometry: _Geometry) -> bytes:
     """One PDF page per side; each source page becomes one shared Form XObject."""
     writer = PdfWriter()
     forms: dict[int, IndirectObject] = {}

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from pamphlet.errors import OutputError
-from pamphlet.impose import page_count
 
 
 def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every PDF or none: each goes to a temp file beside it, is read back, then replaces it."""
+    """Write every PDF or none: each goes to a temp file beside it, is read back and compared, then replaces it."""
     temps: dict[Path, Path] = {}
     try:
         for path, data in files.items():
@@ -22,7 +22,8 @@ def write_atomically(files: dict[Path, bytes]) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            page_count(temps[path].read_bytes(), str(path))
+            if temps[path].read_bytes() != data:
+                raise OSError(errno.EIO, "it read back other than it was written", str(path))
         for path, temp in temps.items():
             os.replace(temp, path)
     except OSError as err:

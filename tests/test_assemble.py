@@ -16,9 +16,11 @@ from pypdf import PdfReader
 from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
 from pamphlet.build import BuildResult, build
 from pamphlet.errors import RenderError
+from pamphlet.impose import impose
 from pamphlet.layouts import FONTS
 from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.render import Job, render
+from pamphlet.schemes import Options
 from pamphlet.statements import Statement, read_library, select
 from tests.conftest import EXAMPLES, pdftotext, words
 
@@ -273,7 +275,7 @@ def test_assemble_numbers_from_the_cover_and_heads_each_right_page_but_a_section
     back = Piece(part("<p>The back</p>"), 1, bare=True)
     pieces = [cover(), body(2, 5, {0: "Alpha", 3: "Beta"}), body(7, 6, {0: "Gamma", 1: "Delta"}), back]
     pdf = tmp_path / "assembled.pdf"
-    pdf.write_bytes(assemble(pieces, Info("The Edition", "The Committee", "de", "D:20240224120000Z")))
+    pdf.write_bytes(assemble(pieces, Info("The Edition", "The Committee", "de", "D:20240224120000Z"))[0])
     pages = pages_of(pdf)
     assert len(pages) == 13
     assert words(pdftotext(pdf, 1)) == "The cover" and words(pdftotext(pdf, 13)) == "The back"
@@ -295,8 +297,17 @@ def test_assemble_numbers_from_the_cover_and_heads_each_right_page_but_a_section
 def test_assemble_is_deterministic(tmp_path: Path) -> None:
     pieces = [cover(), body(2, 3, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
     info = Info("T", None, "en", None)
-    assert assemble(pieces, info) == assemble(pieces, info)
-    assert "/Author" not in PdfReader(BytesIO(assemble(pieces, info))).metadata
+    assert assemble(pieces, info)[0] == assemble(pieces, info)[0]
+    assert "/Author" not in PdfReader(BytesIO(assemble(pieces, info)[0])).metadata
+
+
+def test_the_document_imposes_as_its_pdf_does() -> None:
+    pdf, document = assemble([cover(), body(2, 3, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)],
+                             Info("T", None, "en", None))
+    assert len(document.pages) == len(PdfReader(BytesIO(pdf)).pages) == 5
+    for duplex in ("short", "manual"):
+        read_back, in_memory = (impose(source, "saddle", Options(duplex=duplex), "t.pdf") for source in (pdf, document))
+        assert (in_memory.pdf, in_memory.backs) == (read_back.pdf, read_back.backs)
 
 
 def test_a_cover_without_the_digit_stamps_is_a_render_error() -> None:
@@ -320,7 +331,7 @@ def numbered(piece: Piece, tmp_path: Path) -> list[Word]:
     """The words of the contents page once assembled, without its running head and page number."""
     pieces = [cover(), piece, body(3, 1, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
     pdf = tmp_path / "assembled.pdf"
-    pdf.write_bytes(assemble(pieces, Info("T", None, "en", None)))
+    pdf.write_bytes(assemble(pieces, Info("T", None, "en", None))[0])
     page = pages_of(pdf)[1]
     return [w for w in page.words if w.y1 >= STRIP and w.y0 <= page.height - STRIP]
 

@@ -30,7 +30,7 @@ from pypdf.generic import (
 )
 
 from pamphlet.errors import ImpositionError
-from pamphlet.impose import Imposed, impose, page_count
+from pamphlet.impose import Imposed, impose
 from pamphlet.schemes import Options, SheetPlan, saddle
 from tests.conftest import page_sizes_mm, pdftotext, words
 
@@ -321,14 +321,14 @@ def test_large_pages_are_scaled_to_fit_and_small_ones_centred(tmp_path: Path) ->
 
 def test_bad_pdfs_are_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(ImpositionError, match=r"broken\.pdf: not a readable PDF"):
-        page_count(b"%PDF-1.7\nnot really", "broken.pdf")
+        impose(b"%PDF-1.7\nnot really", "saddle", Options(), "broken.pdf")
     writer = PdfWriter()
     writer.add_blank_page(100, 100)
     writer.encrypt("secret")
     locked = BytesIO()
     writer.write(locked)
     with pytest.raises(ImpositionError, match=r"locked\.pdf: the PDF is encrypted"):
-        page_count(locked.getvalue(), "locked.pdf")
+        impose(locked.getvalue(), "saddle", Options(), "locked.pdf")
     with pytest.raises(ImpositionError, match=r"nine\.pdf: a zine holds at most 8 pages, got 9"):
         impose(numbered(9), "zine", Options(), "nine.pdf")
 
