@@ -5,8 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -37,12 +39,15 @@ class Renderer:
         self.progress = progress
         self.isolated = isolated
         self._pool: multiprocessing.pool.Pool | None = None
+        self._scratch = Path()  # the workers' temporary files
 
     def __enter__(self) -> Renderer:
         """Start the workers now, so that they load WeasyPrint while this process reads the manifests."""
         if self.jobs > 1 or self.isolated:
             method = "fork" if sys.platform.startswith("linux") else "spawn"
-            self._pool = multiprocessing.get_context(method).Pool(self.jobs, initializer=_warm)
+            self._scratch = Path(tempfile.mkdtemp(prefix="pamphlet-workers-"))
+            self._pool = multiprocessing.get_context(method).Pool(self.jobs, initializer=_warm,
+                                                                  initargs=(self._scratch,))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
@@ -50,6 +55,7 @@ class Renderer:
             self._pool.terminate()  # every result is in; a worker still warming up has nothing to finish
             self._pool.join()
             self._pool = None
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def run(self, jobs: list[Job]) -> list[Rendered]:
         """The rendering of every job, in order."""
@@ -85,11 +91,14 @@ class Renderer:
             self.progress(done, total)
 
 
-def _warm() -> None:
-    """A worker's first step: leave Ctrl-C to the command, load WeasyPrint and its fonts before the first job."""
+def _warm(scratch: Path) -> None:
+    """A worker's first step: leave Ctrl-C to the command, keep temporary files (WeasyPrint's copies of the
+    fonts) in ``scratch``, which the command removes however the worker ends, and load WeasyPrint and its
+    fonts before the first job."""
     from pamphlet.render import warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tempfile.tempdir = str(scratch)
     warm_up()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+import tempfile
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,28 @@ def test_a_failing_job_raises_a_render_error(tmp_path: Path, workers: int) -> No
         renderer.run(jobs)
 
 
+def test_after_a_failed_job_the_workers_render_the_next_run_right(tmp_path: Path) -> None:
+    jobs = make_jobs(tmp_path, 4)
+    broken = Job(("<p>x</p>",), jobs[1].base, jobs[1].roots, stylesheets=(jobs[1].base / "missing.css",))
+    with Renderer(2) as renderer:
+        with pytest.raises(RenderError, match="could not render"):
+            renderer.run([broken, *jobs])  # the other worker is busy when the error comes
+        check_order(jobs, renderer.run(jobs))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    for cached in (pamphlet.render.warm_up, pamphlet.render._stylesheet, pamphlet.render._font_config):
+        cached.cache_clear()  # workers forked from a warm process would load no fonts of their own
+    with Renderer(workers, isolated=True) as renderer:
+        renderer.run(make_jobs(tmp_path, 2))
+        assert [p.name for p in scratch.glob("pamphlet-workers-*/weasyprint-*")]  # WeasyPrint's copies of the fonts
+    assert list(scratch.iterdir()) == []
+
+
 # Choosing among candidates (the layout step replaced by page counts, so any sequence can be tried)
 
 
@@ -189,6 +212,7 @@ def test_the_first_candidate_that_fits_is_chosen_with_few_layouts(counts: list[i
         warnings.append(f"warning of candidate {index}")
         return FakeDocument(counts[index])
 
+    pamphlet.render.warm_up()  # with the real layout: the fake one below takes only candidates
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pamphlet.render, "_layout", layout)
         result = render(Job(tuple(map(str, range(len(counts)))), Path("/"), (), limit))
