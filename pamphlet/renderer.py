@@ -1,19 +1,21 @@
-"""Render many jobs: from the cache when it has them, the rest on a warm pool of worker processes."""
+"""Render many jobs: from the cache when it has them, the rest on warm worker processes."""
 
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
 import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from pamphlet import cache
+from pamphlet.errors import PamphletError, RenderError
 from pamphlet.render import Job, Rendered, render
 
 Progress = Callable[[int, int], None]  # (rendered so far, to render in all)
@@ -25,7 +27,7 @@ def default_jobs() -> int:
 
 
 class Renderer:
-    """Renders jobs for one command run, reusing one pool of ``jobs`` worker processes across builds.
+    """Renders jobs for one command run, reusing ``jobs`` warm worker processes across builds.
 
     With a ``cache`` folder, a job whose inputs were rendered before is read back instead. One job
     renders in this process, unless ``isolated``: then this process never loads fonts or stylesheets.
@@ -37,25 +39,36 @@ class Renderer:
         self.jobs = max(1, jobs)
         self.cache_dir = cache_dir
         self.progress = progress
-        self.isolated = isolated
-        self._pool: multiprocessing.pool.Pool | None = None
-        self._scratch = Path()  # the workers' temporary files
+        self._pooled = self.jobs > 1 or isolated
+        self._workers: list[_Worker] = []
+        self._scratch: Path | None = None  # the workers' temporary files
 
     def __enter__(self) -> Renderer:
         """Start the workers now, so that they load WeasyPrint while this process reads the manifests."""
-        if self.jobs > 1 or self.isolated:
-            method = "fork" if sys.platform.startswith("linux") else "spawn"
-            self._scratch = Path(tempfile.mkdtemp(prefix="pamphlet-workers-"))
-            self._pool = multiprocessing.get_context(method).Pool(self.jobs, initializer=_warm,
-                                                                  initargs=(self._scratch,))
+        self._start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        if self._pool:
-            self._pool.terminate()  # every result is in; a worker still warming up has nothing to finish
-            self._pool.join()
-            self._pool = None
+        self._stop()
+
+    def _start(self) -> None:
+        """Start the workers, keeping their temporary files (WeasyPrint's copies of the fonts) in a folder that
+        is removed however they end."""
+        if self._pooled and not self._workers:
+            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            self._scratch = Path(tempfile.mkdtemp(prefix="pamphlet-workers-"))
+            self._workers = [_Worker(context, self._scratch) for _ in range(self.jobs)]
+
+    def _stop(self) -> None:
+        """Stop every worker at once (a job still rendering has nobody waiting for it) and clear up after them."""
+        for worker in self._workers:
+            worker.process.kill()
+        for worker in self._workers:
+            worker.process.join()
+            worker.connection.close()
+        if self._scratch:
             shutil.rmtree(self._scratch, ignore_errors=True)
+        self._workers, self._scratch = [], None
 
     def run(self, jobs: list[Job]) -> list[Rendered]:
         """The rendering of every job, in order."""
@@ -68,39 +81,100 @@ class Renderer:
                     found[index] = hit
         todo = [i for i in range(len(jobs)) if i not in found]
         todo.sort(key=lambda i: -sum(map(len, jobs[i].htmls)))  # longest first: the workers finish together
-        for index, rendered in self._render(jobs, todo):
+        for done, (index, rendered) in enumerate(self._render(jobs, todo), 1):
             found[index] = rendered
             if self.cache_dir:
                 cache.store(self.cache_dir, keys[index], rendered)
+            if self.progress:
+                self.progress(done, len(todo))
         return [found[i] for i in range(len(jobs))]
 
-    def _render(self, jobs: list[Job], todo: list[int]) -> list[tuple[int, Rendered]]:
-        done: list[tuple[int, Rendered]] = []
-        if self._pool is None:
-            for index in todo:
-                done.append((index, render(jobs[index])))
-                self._report(len(done), len(todo))
-            return done
-        for index, rendered in self._pool.imap_unordered(_render_one, [(i, jobs[i]) for i in todo]):
-            done.append((index, rendered))
-            self._report(len(done), len(todo))
-        return done
+    def _render(self, jobs: list[Job], todo: list[int]) -> Iterator[tuple[int, Rendered]]:
+        """Each job of ``todo`` rendered, as it is done: in this process, or on the workers, each sent its next
+        job before this one is handed on, so that none waits while this process stores it."""
+        if not self._pooled:
+            yield from ((index, render(jobs[index])) for index in todo)
+            return
+        self._start()  # again, if a failed run stopped them
+        waiting = iter(todo)
+        busy: dict[Connection, tuple[_Worker, int]] = {}
 
-    def _report(self, done: int, total: int) -> None:
-        if self.progress:
-            self.progress(done, total)
+        def give(worker: _Worker) -> None:
+            if (index := next(waiting, None)) is not None:
+                worker.send(jobs[index])
+                busy[worker.connection] = worker, index
+
+        try:
+            for worker in self._workers:
+                give(worker)
+            while busy:
+                ready: Any = wait(list(busy))[0]
+                worker, index = busy.pop(ready)
+                rendered = worker.result()
+                give(worker)
+                yield index, rendered
+        except BaseException:
+            self._stop()  # the others' jobs would answer the next run: that one starts afresh
+            raise
 
 
-def _warm(scratch: Path) -> None:
-    """A worker's first step: leave Ctrl-C to the command, keep temporary files (WeasyPrint's copies of the
-    fonts) in ``scratch``, which the command removes however the worker ends, and load WeasyPrint and its
-    fonts before the first job."""
+class _Worker:
+    """A worker process and this process's end of the pipe it takes jobs from and answers on."""
+
+    def __init__(self, context: Any, scratch: Path) -> None:
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, scratch), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def send(self, job: Job) -> None:
+        try:
+            self.connection.send(job)
+        except OSError:
+            raise self._ended() from None
+
+    def result(self) -> Rendered:
+        """The rendering of the job it was sent; its error raised here; a RenderError if it has died."""
+        try:
+            answer = self.connection.recv()
+        except (EOFError, OSError):
+            raise self._ended() from None
+        if isinstance(answer, PamphletError):
+            raise answer
+        return answer  # type: ignore[no-any-return]
+
+    def _ended(self) -> RenderError:
+        self.process.join(1)
+        code = self.process.exitcode
+        how = f"was killed ({signal.Signals(-code).name})" if code and code < 0 else f"ended (exit status {code})"
+        return RenderError(f"a worker process {how} while rendering; if the machine ran out of memory, "
+                           "try again with fewer --jobs")
+
+
+def _serve(connection: Connection, scratch: Path) -> None:
+    """A worker: leave Ctrl-C to the command, keep temporary files in ``scratch``, warm up, then render each job
+    it is sent until the pipe closes, answering with the rendering or the error (a warm-up's, for every job)."""
     from pamphlet.render import warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     tempfile.tempdir = str(scratch)
-    warm_up()
+    failed: PamphletError | None = None
+    try:
+        warm_up()
+    except Exception as err:  # every job answers with it
+        failed = _reported(err)
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        try:
+            answer: Rendered | PamphletError = render(job) if failed is None else failed
+        except Exception as err:  # the command reports it
+            answer = _reported(err)
+        connection.send(answer)
 
 
-def _render_one(indexed: tuple[int, Job]) -> tuple[int, Rendered]:
-    return indexed[0], render(indexed[1])
+def _reported(err: Exception) -> PamphletError:
+    """``err`` as an error the command can report in one line."""
+    return err if isinstance(err, PamphletError) else RenderError(f"rendering failed: {type(err).__name__}: {err}")

@@ -77,6 +77,29 @@ def test_a_broken_manifest_among_others_fails_before_any_output(project: Path, t
     assert files(tmp_path / "out") == []
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_weasyprint_that_cannot_load_fails_the_build_in_one_line(project: Path, tmp_path: Path, jobs: str) -> None:
+    """No Pango on the machine: one clear error, exit status 1, nothing written, and no worker started again and
+    again (it would fail the same way each time)."""
+    script = """
+import sys, importlib.abc
+class NoPango(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "weasyprint.text.ffi":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+sys.meta_path.insert(0, NoPango())
+from pamphlet.cli import main
+main(sys.argv[1:])
+"""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-c", script, "build", str(project / "a.yaml"), "--out", str(out),
+                           "--no-cache", "--jobs", jobs], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("Error: ") and "WeasyPrint cannot start: cannot load library 'libpango-1.0-0'" \
+        in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert files(out) == []
+
+
 def test_two_manifests_of_the_same_name_never_overwrite_each_other(project: Path, tmp_path: Path) -> None:
     (project / "other").mkdir()
     shutil.copy(project / "b.yaml", project / "other" / "a.yaml")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
+import re
 import shutil
+import signal
 import tempfile
 from io import BytesIO
 from pathlib import Path
@@ -174,6 +177,33 @@ def test_after_a_failed_job_the_workers_render_the_next_run_right(tmp_path: Path
         with pytest.raises(RenderError, match="could not render"):
             renderer.run([broken, *jobs])  # the other worker is busy when the error comes
         check_order(jobs, renderer.run(jobs))
+
+
+def test_a_worker_killed_while_rendering_fails_the_run_at_once_and_the_next_run_renders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def killed_by_part_2(job: Job) -> Rendered:
+        if "part 2." in job.htmls[0]:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        return render(job)
+
+    monkeypatch.setattr(pamphlet.renderer, "render", killed_by_part_2)  # before the workers are forked
+    jobs = make_jobs(tmp_path, 4)
+    with Renderer(2) as renderer:
+        with pytest.raises(RenderError, match=r"a worker process was killed \(SIGKILL\) while rendering"):
+            renderer.run(jobs)
+        check_order(jobs[:2], renderer.run(jobs[:2]))
+
+
+def test_workers_that_cannot_start_fail_every_run_with_the_reason(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pamphlet.render, "warm_up", broken)  # the workers look it up once forked
+    with Renderer(2) as renderer:
+        for _ in range(2):
+            with pytest.raises(RenderError, match=re.escape("OSError: cannot load library 'libpango-1.0-0'")):
+                renderer.run(make_jobs(tmp_path, 3))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
