@@ -152,11 +152,13 @@ class _Worker:
 
 
 def _serve(connection: Connection, scratch: Path) -> None:
-    """A worker: leave Ctrl-C to the command, keep temporary files in ``scratch``, warm up, then render each job
-    it is sent until the pipe closes, answering with the rendering or the error (a warm-up's, for every job)."""
+    """A worker: leave Ctrl-C to the command and end quietly on SIGTERM, keep temporary files in ``scratch``, warm
+    up, then render each job it is sent until the pipe closes, answering with the rendering or the error (a
+    warm-up's, for every job)."""
     from pamphlet.render import warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = str(scratch)
     failed: PamphletError | None = None
     try:

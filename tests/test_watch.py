@@ -157,9 +157,13 @@ def test_look_skips_hidden_files_backups_and_the_output_folder(tmp_path: Path) -
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the worker processes from /proc")
-def test_ctrl_c_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path: Path, stop: int) -> None:
     command = [sys.executable, "-m", "pamphlet", "build", str(booklet), "--out", str(tmp_path / "out"), "--watch"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(temp)})
     try:
         lines = output(process)
         assert next(line for line in lines if line.startswith("Watching")), "the first build never finished"
@@ -168,7 +172,8 @@ def test_ctrl_c_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path:
         workers = [int(pid) for task in Path(f"/proc/{process.pid}/task").glob("*")
                    for pid in (task / "children").read_text().split()]
         assert workers  # one worker process, so that a layout change can start a fresh one
-        process.send_signal(signal.SIGINT)
+        assert list(temp.glob("pamphlet-workers-*"))
+        process.send_signal(stop)
         process.wait(30)
         out, err = "".join(lines), process.stderr.read()  # type: ignore[union-attr]
     finally:
@@ -177,3 +182,4 @@ def test_ctrl_c_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path:
     assert out.strip() == "Stopped watching." and "Traceback" not in err
     time.sleep(0.5)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert list(temp.iterdir()) == []
