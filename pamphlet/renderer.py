@@ -146,7 +146,10 @@ class _Worker:
     def _ended(self) -> RenderError:
         self.process.join(1)
         code = self.process.exitcode
-        how = f"was killed ({signal.Signals(-code).name})" if code and code < 0 else f"ended (exit status {code})"
+        if code is not None and code < 0:
+            how = f"was killed ({next((s.name for s in signal.Signals if s == -code), f'signal {-code}')})"
+        else:
+            how = f"ended (exit status {code})"
         return RenderError(f"a worker process {how} while rendering; if the machine ran out of memory, "
                            "try again with fewer --jobs")
 
