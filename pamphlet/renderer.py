@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -44,7 +45,7 @@ class Renderer:
         self._scratch: Path | None = None  # the workers' temporary files
 
     def __enter__(self) -> Renderer:
-        """Start the workers now, so that they load WeasyPrint while this process reads the manifests."""
+        """Start the workers now, so that the first loads WeasyPrint while this process reads the manifests."""
         self._start()
         return self
 
@@ -57,7 +58,7 @@ class Renderer:
         if self._pooled and not self._workers:
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             self._scratch = Path(tempfile.mkdtemp(prefix="pamphlet-workers-"))
-            self._workers = [_Worker(context, self._scratch) for _ in range(self.jobs)]
+            self._workers = [_Worker(context, self._scratch, eager=not n) for n in range(self.jobs)]
 
     def _stop(self) -> None:
         """Stop every worker at once (a job still rendering has nobody waiting for it) and clear up after them."""
@@ -121,9 +122,9 @@ class Renderer:
 class _Worker:
     """A worker process and this process's end of the pipe it takes jobs from and answers on."""
 
-    def __init__(self, context: Any, scratch: Path) -> None:
+    def __init__(self, context: Any, scratch: Path, eager: bool) -> None:
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, scratch), daemon=True)
+        self.process = context.Process(target=_serve, args=(theirs, scratch, eager), daemon=True)
         self.process.start()
         theirs.close()
 
@@ -154,27 +155,25 @@ class _Worker:
                            "try again with fewer --jobs")
 
 
-def _serve(connection: Connection, scratch: Path) -> None:
+def _serve(connection: Connection, scratch: Path, eager: bool) -> None:
     """A worker: leave Ctrl-C to the command and end quietly on SIGTERM, keep temporary files in ``scratch``, warm
-    up, then render each job it is sent until the pipe closes, answering with the rendering or the error (a
-    warm-up's, for every job)."""
+    up (if ``eager``, at once; else with its first job, so that a rebuild needing one worker leaves the cores to
+    the rest), then render each job it is sent until the pipe closes, answering with the rendering or the error."""
     from pamphlet.render import warm_up
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = str(scratch)
-    failed: PamphletError | None = None
-    try:
-        warm_up()
-    except Exception as err:  # every job answers with it
-        failed = _reported(err)
+    if eager:
+        with contextlib.suppress(Exception):  # each job warms up again first, and answers why it cannot
+            warm_up()
     while True:
         try:
             job = connection.recv()
         except EOFError:
             return
         try:
-            answer: Rendered | PamphletError = render(job) if failed is None else failed
+            answer: Rendered | PamphletError = render(job)
         except Exception as err:  # the command reports it
             answer = _reported(err)
         connection.send(answer)

@@ -206,6 +206,23 @@ def test_workers_that_cannot_start_fail_every_run_with_the_reason(tmp_path: Path
                 renderer.run(make_jobs(tmp_path, 3))
 
 
+def test_only_the_first_worker_warms_up_before_it_has_a_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild that renders one part leaves the other core to this process and that worker."""
+    warm_up = pamphlet.render.warm_up
+
+    def recorded() -> None:
+        (tmp_path / f"warmed-{os.getpid()}").touch()
+        warm_up()
+
+    monkeypatch.setattr(pamphlet.render, "warm_up", recorded)  # the workers look it up once forked
+    jobs = make_jobs(tmp_path, 3)
+    with Renderer(2) as renderer:
+        check_order(jobs[:1], renderer.run(jobs[:1]))
+        assert len(list(tmp_path.glob("warmed-*"))) == 1
+        check_order(jobs, renderer.run(jobs))
+        assert len(list(tmp_path.glob("warmed-*"))) == 2
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
     scratch = tmp_path / "tmp"
