@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from pamphlet.errors import OutputError
+from pamphlet.output import write_atomically
 from pamphlet.render import Job, Rendered
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -66,19 +68,9 @@ def store(where: Path, digest: str, rendered: Rendered) -> None:
     meta = {"sha256": hashlib.sha256(rendered.pdf).hexdigest(), "choice": rendered.choice,
             "fits": rendered.fits, "warnings": list(rendered.warnings), "pages": rendered.pages,
             "anchors": rendered.anchors}
-    target = where / digest[:2]
-    for suffix, data in ((".pdf", rendered.pdf), (".json", json.dumps(meta).encode())):
-        name = None
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=target, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(name, target / f"{digest}{suffix}")
-        except OSError:
-            if name:
-                Path(name).unlink(missing_ok=True)
-            return
+    with contextlib.suppress(OutputError):
+        write_atomically({where / digest[:2] / f"{digest}.pdf": rendered.pdf,
+                          where / digest[:2] / f"{digest}.json": json.dumps(meta).encode()}, checked=False)
 
 
 @functools.cache

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pamphlet.errors import OutputError
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every PDF or none: each goes to a temp file beside it, is read back and compared, then replaces it."""
+def write_atomically(files: dict[Path, bytes], checked: bool = True) -> None:
+    """Write every file or none: each goes to a temp file beside it, then replaces it. If ``checked`` (the PDFs;
+    the cache checks its entries when it reads them), each is first synced to disk, read back and compared."""
     temps: dict[Path, Path] = {}
     try:
         for path, data in files.items():
@@ -20,14 +24,30 @@ def write_atomically(files: dict[Path, bytes]) -> None:
             temps[path] = Path(name)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if temps[path].read_bytes() != data:
+                if checked:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            if checked and temps[path].read_bytes() != data:
                 raise OSError(errno.EIO, "it read back other than it was written", str(path))
-        for path, temp in temps.items():
-            os.replace(temp, path)
+        with _interrupts_held():  # Ctrl-C or SIGTERM now would leave files of two different builds
+            for path, temp in temps.items():
+                os.replace(temp, path)
     except OSError as err:
         raise OutputError(f"{err.filename or next(iter(files))}: cannot write: {err.strerror or err}") from None
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM until the block is done (where signals can be blocked at all)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)

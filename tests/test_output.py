@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from pathlib import Path
 
 import pytest
@@ -29,4 +31,21 @@ def test_a_file_that_reads_back_wrong_fails_and_keeps_every_old_file(tmp_path: P
         write_atomically({path: b"new" for path in old})
     monkeypatch.undo()
     assert {path: path.read_bytes() for path in old} == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_ctrl_c_while_files_are_put_in_place_waits_until_all_are(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    old = {tmp_path / "a.pdf": b"old a", tmp_path / "b.pdf": b"old b"}
+    write_atomically(old)
+    replace = os.replace
+
+    def interrupted(src: str, dst: str) -> None:
+        replace(src, dst)
+        os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C, or SIGTERM, between the two files
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically({path: b"new" for path in old})
+    assert {path.name: path.read_bytes() for path in old} == {"a.pdf": b"new", "b.pdf": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
