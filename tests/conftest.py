@@ -6,10 +6,13 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from pamphlet.errors import PamphletError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -32,6 +35,20 @@ def project(folder: Path, manifest: str, statements: dict[str, str]) -> Path:
         (folder / "statements" / f"{name}.md").write_text(text, encoding="utf-8")
     (folder / "m.yaml").write_text(manifest, encoding="utf-8")
     return folder / "m.yaml"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    """``text`` written to ``path`` as it is (str as UTF-8); the path."""
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def problem(error: type[PamphletError], read: Callable[[Path], object], path: Path) -> str:
+    """The message of the ``error`` that ``read(path)`` raises, which exits with status 1."""
+    with pytest.raises(error) as caught:
+        read(path)
+    assert caught.value.exit_code == 1
+    return caught.value.message
 
 
 def words(text: str) -> str:

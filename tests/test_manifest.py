@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import click
 import pytest
 
 from pamphlet.errors import ManifestError
 from pamphlet.manifest import KEYS, Back, Theme, read_manifest
 from pamphlet.schemes import Options
 from pamphlet.statements import Selector
+from tests import conftest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MANIFESTS = FIXTURES / "manifests"
@@ -25,16 +25,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def write(folder: Path, text: str | bytes, name: str = "edition.yaml") -> Path:
-    path = folder / name
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return path
+    return conftest.write(folder / name, text)
 
 
 def problem(path: Path) -> str:
-    with pytest.raises(ManifestError) as caught:
-        read_manifest(path)
-    assert isinstance(caught.value, click.ClickException) and caught.value.exit_code == 1
-    return caught.value.message
+    return conftest.problem(ManifestError, read_manifest, path)
 
 
 def test_every_key_is_read() -> None:

@@ -9,21 +9,18 @@ import pytest
 
 from pamphlet.errors import ManifestError, StatementError
 from pamphlet.statements import KEYS, MAX_BYTES, Selector, find_library, read_library, read_statement, select
+from tests import conftest
 
 LIBRARY = Path(__file__).resolve().parent / "fixtures" / "statements"
 MANIFEST = Path("edition.yaml")
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:
-    path = folder / name
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return path
+    return conftest.write(folder / name, text)
 
 
 def problem(path: Path) -> str:
-    with pytest.raises(StatementError) as caught:
-        read_statement(path)
-    return caught.value.message
+    return conftest.problem(StatementError, read_statement, path)
 
 
 def test_read_statement_reads_every_front_matter_key() -> None:
