@@ -119,7 +119,7 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
     if not page_mm and not fields.problems:
         fields.problem("page", "expected page sizes for a4 and letter paper in millimetres")
     pages_held = _pages(fields, parent)
-    split = _split(fields, parent)
+    split = fields.flag("split", parent.split if parent else False)
     size = fields.number("size", parent.size if parent else 10.0, low=MIN_SIZE, high=24.0)
     if fields.problems:
         raise problems_error(LayoutError, fields.problems)
@@ -133,13 +133,6 @@ def find_layout(name: str, manifest_dir: Path | None = None, _seen: tuple[str, .
         split=split,
         size=size,
     )
-
-
-def _split(fields: Fields, parent: Layout | None) -> bool:
-    value = fields.data.get("split", parent.split if parent else False)
-    if not isinstance(value, bool):
-        fields.problem("split", f"expected true or false, got {value!r}")
-    return value is True
 
 
 def _pages(fields: Fields, parent: Layout | None) -> int | None:

@@ -16,8 +16,6 @@ from urllib.parse import unquote, urlsplit
 
 from pamphlet.errors import RenderError
 
-log = logging.getLogger("pamphlet")
-
 
 @dataclass(frozen=True)
 class Job:
@@ -88,15 +86,6 @@ def _identifier(html: str, roots: tuple[Path, ...]) -> bytes:
     for index, root in sorted(enumerate(roots), key=lambda pair: -len(str(pair[1]))):  # the longest first
         html = html.replace(root.resolve().as_uri(), f"root{index}:")
     return hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-
-
-def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:
-    """Render ``html`` (relative URLs resolved against ``base``) to PDF bytes and WeasyPrint's warnings.
-
-    Only ``data:`` URLs and regular files under ``roots`` can be read; nothing is fetched from the network.
-    """
-    rendered = render(Job((html,), base, roots))
-    return rendered.pdf, rendered.warnings
 
 
 def _layout(html: str, job: Job, warnings: list[str]) -> Any:

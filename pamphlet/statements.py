@@ -114,10 +114,7 @@ def _read(path: Path, problems: list[str]) -> Statement | None:
 
 def _qr(fields: Fields) -> bool:
     """``qr: true`` asks for the source as a QR code, so the source must be a web address."""
-    value = fields.data.get("qr", False)
-    if not isinstance(value, bool):
-        fields.problem("qr", f"expected true or false, got {describe(value)}")
-        return False
+    value = fields.flag("qr", False)
     source = fields.data.get("source")
     if value and not (isinstance(source, str) and is_web_address(source.strip())):
         fields.problem("qr", f"expected a source that is a web address (https://...) to print as a QR code, "

@@ -200,6 +200,14 @@ class Fields:
             return default
         return float(value)
 
+    def flag(self, key: str, default: bool) -> bool:
+        """True or false."""
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(key, f"expected true or false, got {describe(value)}")
+            return default
+        return value
+
     def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
         """One of ``choices`` (compared case-insensitively)."""
         value = self.text(key)

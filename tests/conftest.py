@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from pamphlet.errors import PamphletError
+from pamphlet.render import Job, render
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -49,6 +50,12 @@ def problem(error: type[PamphletError], read: Callable[[Path], object], path: Pa
         read(path)
     assert caught.value.exit_code == 1
     return caught.value.message
+
+
+def render_pdf(html: str, base: Path, roots: tuple[Path, ...]) -> tuple[bytes, tuple[str, ...]]:
+    """``html`` rendered as one job in this process: its PDF and WeasyPrint's warnings."""
+    rendered = render(Job((html,), base, roots))
+    return rendered.pdf, rendered.warnings
 
 
 def words(text: str) -> str:

@@ -21,9 +21,8 @@ from pamphlet.errors import RenderError
 from pamphlet.fit import STEP, pad_before_closing, size_steps, too_long
 from pamphlet.layouts import BUILTIN_LAYOUTS, MIN_SIZE, available, find_layout
 from pamphlet.manifest import read_manifest
-from pamphlet.render import render_pdf
 from pamphlet.statements import read_library, select
-from tests.conftest import pdftotext
+from tests.conftest import pdftotext, render_pdf
 
 #: Built-in layouts that hold a fixed number of pages (zine, leaflet, flyer ...).
 FIXED = sorted(name for name in available() if find_layout(name).pages)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet.render import render_pdf
-from tests.conftest import pdftotext, words
+from tests.conftest import pdftotext, render_pdf, words
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
