@@ -22,7 +22,6 @@ class Body:
     notes: tuple[Markup, ...]
 
 
-
 class _PrintRenderer(RendererHTML):
     """Renders links as their text plus a note number, images as their description, headings one level down."""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from pypdf import PdfReader
 
 from pamphlet.errors import PamphletError
@@ -18,6 +19,10 @@ from pamphlet.render import Job, render
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# No property test is timed: these machines are shared and noisy (speed is for benchmarks/).
+settings.register_profile("pamphlet", deadline=None)
+settings.load_profile("pamphlet")
 
 
 @pytest.fixture(autouse=True)

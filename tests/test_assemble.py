@@ -336,13 +336,6 @@ def numbered(piece: Piece, tmp_path: Path) -> list[Word]:
     return [w for w in page.words if w.y1 >= STRIP and w.y0 <= page.height - STRIP]
 
 
-def test_contents_placeholders_become_the_numbers_right_aligned(tmp_path: Path) -> None:
-    found = numbered(contents(["Alpha", "<n>000", "Beta", "<n>000", "Gamma", "<n>000"]), tmp_path)
-    assert text(found) == "Alpha 7 Beta 12 Gamma 140"
-    numbers = [w for w in found if w.text.isdigit()]
-    assert max(w.x1 for w in numbers) - min(w.x1 for w in numbers) < 0.5, "the numbers end at one edge"
-
-
 @pytest.mark.parametrize("placeholders", [("0", "00", "000"), ("00", "00", "000"), ("000", "000", "000")])
 def test_placeholders_of_any_width_take_their_numbers_right_aligned(placeholders: tuple[str, ...],
                                                                     tmp_path: Path) -> None:

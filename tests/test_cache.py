@@ -46,14 +46,14 @@ RENDERED = Rendered(b"%PDF-1.7 fake bytes\n%%EOF", 2, False, ("a warning", "anot
 html_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(html_text, html_text)
 def test_key_is_a_function_of_the_html_and_differs_when_it_does(a: str, b: str) -> None:
     assert cache.key(job(a), INPUTS) == cache.key(job(a), INPUTS)
     assert (cache.key(job(a), INPUTS) == cache.key(job(b), INPUTS)) == (a == b)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.binary(min_size=1, max_size=2000), st.data())
 def test_changing_one_byte_of_the_html_changes_the_key(html: bytes, data: st.DataObject) -> None:
     text = html.decode("latin-1").replace("\x00", " ")
@@ -62,7 +62,7 @@ def test_changing_one_byte_of_the_html_changes_the_key(html: bytes, data: st.Dat
     assert cache.key(job(text), INPUTS) != cache.key(job(changed), INPUTS)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(st.lists(html_text, min_size=1, max_size=4), st.lists(html_text, min_size=1, max_size=4))
 def test_every_candidate_counts_in_order(a: list[str], b: list[str]) -> None:
     assert (cache.key(job(*a), INPUTS) == cache.key(job(*b), INPUTS)) == (a == b)
@@ -170,7 +170,7 @@ def test_store_then_load_gives_back_every_field(tmp_path: Path) -> None:
 names = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.builds(Rendered, st.binary(max_size=500), st.integers(0, 10), st.booleans(),
                  st.lists(names, max_size=3).map(tuple), st.integers(1, 500),
                  st.dictionaries(names, st.integers(0, 500), max_size=5)))

@@ -18,7 +18,7 @@ from pamphlet.build import build
 from pamphlet.glyphs import covered, missing
 from pamphlet.layouts import FONTS
 from pamphlet.statements import read_library, read_statement
-from tests.conftest import FIXTURES, ROOT, fonts, pdftotext
+from tests.conftest import FIXTURES, ROOT, assert_bundled_fonts, pdftotext
 
 SCRIPTS = FIXTURES / "statements" / "scripts"
 MM = 72 / 25.4
@@ -109,8 +109,7 @@ def test_each_script_reads_back_exactly_as_written(script) -> None:
 
 def test_each_script_is_set_in_the_bundled_fonts(script) -> None:
     _, result, _, _ = script
-    used = fonts(result.reader)
-    assert used and all(used.values()) and all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used
+    assert_bundled_fonts(result.reader)
 
 
 def test_hyphenation_follows_the_language_where_pyphen_knows_it(script) -> None:
@@ -148,6 +147,7 @@ def test_the_coverage_file_lists_exactly_what_the_bundled_fonts_hold() -> None:
 
 @given(st.frozensets(st.integers(min_value=0, max_value=0x10FFFF), max_size=60))
 def test_ranges_read_back_as_the_same_code_points(codes: frozenset[int]) -> None:
-    folder = Path(tempfile.mkdtemp())
-    (folder / glyphs.COVERAGE).write_text("\n".join(glyphs.ranges(codes)) + "\n", encoding="ascii")
-    assert glyphs.covered.__wrapped__(folder) == codes
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / glyphs.COVERAGE).write_text("\n".join(glyphs.ranges(codes)) + "\n", encoding="ascii")
+        assert glyphs.covered.__wrapped__(folder) == codes

@@ -247,7 +247,7 @@ class FakeDocument:
         return b"%PDF " + str(len(self.pages)).encode()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.integers(1, 40), min_size=1, max_size=12).map(lambda v: sorted(v, reverse=True)),
        st.one_of(st.none(), st.integers(1, 40)))
 def test_the_first_candidate_that_fits_is_chosen_with_few_layouts(counts: list[int], limit: int | None) -> None:

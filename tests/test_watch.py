@@ -49,6 +49,14 @@ def save(path: Path, text: str) -> None:
     os.utime(path, ns=(before + 10**9, before + 10**9))
 
 
+def gone(pids: list[int], within: float = 30.0) -> bool:
+    """Whether every process of ``pids`` has ended, looking until ``within`` seconds have passed."""
+    end = time.monotonic() + within
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < end:
+        time.sleep(0.05)
+    return not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
 def output(process: subprocess.Popen[str]) -> Iterator[str]:
     """The lines ``process`` prints until it ends, each within a minute or the test fails."""
     assert process.stdout is not None
@@ -180,6 +188,5 @@ def test_ctrl_c_or_sigterm_stops_watching_cleanly_with_its_workers(booklet: Path
         process.kill()
     assert process.returncode == 0, err
     assert out.strip() == "Stopped watching." and "Traceback" not in err
-    time.sleep(0.5)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert gone(workers)
     assert list(temp.iterdir()) == []
