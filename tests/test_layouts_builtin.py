@@ -263,3 +263,37 @@ def test_links_print_as_numbered_notes_that_wrap_only_at_separators(tmp_path: Pa
         "friends@example.org",
         "example.org/sign",
     ]
+
+
+def styles(manifest: Path, text: str) -> list[dict[str, object]]:
+    """The computed style of every line WeasyPrint lays out for ``manifest`` that starts with ``text``."""
+    import weasyprint
+
+    plan = read_manifest(manifest)
+    layout = find_layout(plan.layout)
+    page = layout.render(context(plan, layout, select(read_library(plan.library), plan.statements, plan.path)))
+    found = []
+    for laid in weasyprint.HTML(string=page, base_url=layout.folders[0].as_uri() + "/").render().pages:
+        boxes = [laid._page_box]
+        while boxes:
+            box = boxes.pop()
+            boxes += getattr(box, "children", [])
+            if getattr(box, "text", "").startswith(text):
+                found.append(box.style)
+    return found
+
+
+@pytest.mark.parametrize("name", ["zine", "leaflet", "flyer"])
+def test_a_second_paragraph_in_a_list_item_is_not_indented(name: str, tmp_path: Path) -> None:
+    manifest = project(tmp_path, f"title: M\nlayout: {name}\nstatements: [s]\n", {
+        "s": "---\ntitle: S\n---\n\nFirst.\n\nIndented.\n\n- Item one.\n\n  Unindented.\n\n- Item two.\n"})
+    (indented,), (unindented,) = styles(manifest, "Indented."), styles(manifest, "Unindented.")
+    assert indented["text_indent"].value > 0 and unindented["text_indent"].value == 0
+
+
+def test_a_flyer_sets_its_own_pull_quote_large_and_a_statement_s_with_the_text(tmp_path: Path) -> None:
+    manifest = project(tmp_path, "title: M\nlayout: flyer\nstatements: [s]\npullquote: Ours.\ntheme: {size: 8}\n", {
+        "s": "---\ntitle: S\npullquote: Theirs.\n---\n\nText.\n"})
+    (ours,), (theirs,) = styles(manifest, "Ours."), styles(manifest, "Theirs.")
+    points = {"ours": ours["font_size"] * 0.75, "theirs": theirs["font_size"] * 0.75}  # WeasyPrint's px are 0.75 pt
+    assert points == {"ours": pytest.approx(14), "theirs": pytest.approx(8 * 1.35)}
