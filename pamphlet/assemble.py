@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,27 +21,30 @@ from pypdf.generic import (
 
 from pamphlet.errors import RenderError
 from pamphlet.impose import form_xobject
+from pamphlet.render import Rendered
 
 #: What a content stream sets text with: a font and size, a position, a run of glyphs.
 _TEXT = re.compile(
     rb"(?P<font>/\S+) (?P<size>[\d.]+) Tf|(?P<x>-?[\d.]+) (?P<y>-?[\d.]+) Tm|\[(?P<glyphs>[^\]]*)\]\s*TJ"
 )
-#: Stamp pages the cover part ends with, in this order; other parts end with one running head per section.
+#: A text object, and the heights of the lines it sets (from the top edge, in the units its page sets text in).
+_TEXT_OBJECT = re.compile(rb"(?m)^BT\n(?:[^\n]*\n)*?ET$")  # line by line: five times faster than .*?
+_LINES = re.compile(rb"[-\d.]+ (-?[\d.]+) Tm")
+#: Stamp pages the cover part ends with, in this order.
 COVER_STAMPS = ("head-left", "folio-left", "folio-right")
 
 
 @dataclass(frozen=True)
 class Piece:
-    """One rendered part of a pamphlet: its PDF, its printed pages, and what to stamp on them.
+    """One rendered part of a pamphlet: its printed pages, and what to stamp on them.
 
-    After its printed pages come its stamp pages: for the first piece (the cover) the COVER_STAMPS,
-    for any other one running head per entry of ``heads``, the page its section starts on, and with
-    ``numbers``, a last one showing '0123456789' in the placeholders' font.
+    Its pages draw their section's running head in their top margin (``rendered.tops``), as right pages do.
+    After its printed pages come its stamp pages: for the first piece (the cover) the COVER_STAMPS; with
+    ``numbers``, one showing '0123456789' in the placeholders' font.
     """
 
-    pdf: bytes
+    rendered: Rendered
     pages: int
-    heads: tuple[int, ...] = ()
     outline: tuple[tuple[str, int], ...] = ()  # (title, page) entries for the PDF's outline
     bare: bool = False  # no running heads or page numbers: covers
     numbers: tuple[int, ...] = ()  # page numbers to draw over its placeholders of zeros (the contents)
@@ -62,20 +64,19 @@ def assemble(pieces: Sequence[Piece], info: Info) -> tuple[bytes, PdfWriter]:
     """The reader PDF: every piece's printed pages in order, numbered from the cover as page 1; and the
     document it was written from, to impose without reading the PDF back.
 
-    Left pages get the edition's running head and a page number in the outer corner; right pages
-    the running head of their section (not on its first page) and a page number.
+    Left pages get the edition's running head instead of their own, and a page number in the outer corner;
+    right pages keep the running head of their section, and get a page number.
     """
     writer = PdfWriter()
-    readers = [PdfReader(BytesIO(piece.pdf)) for piece in pieces]
+    readers = [PdfReader(BytesIO(piece.rendered.pdf)) for piece in pieces]
     cover = readers[0].pages[pieces[0].pages:]
     edition = form_xobject(writer, cover[0])
     folios = (_Folios(writer, cover[1], right=False), _Folios(writer, cover[2], right=True))
     number = 0
     outline: list[tuple[str, int]] = []
     for piece, reader in zip(pieces, readers, strict=True):
-        heads = [form_xobject(writer, reader.pages[piece.pages + k]) for k in range(len(piece.heads))]
         if piece.numbers:
-            digits = _digits(reader.pages[piece.pages + len(piece.heads)])
+            digits = _digits(reader.pages[piece.pages])
             _fill_numbers(reader.pages[: piece.pages], digits, piece.numbers)
         outline += [(title, number + page) for title, page in piece.outline]
         for index in range(piece.pages):
@@ -84,10 +85,11 @@ def assemble(pieces: Sequence[Piece], info: Info) -> tuple[bytes, PdfWriter]:
             if piece.bare:
                 writer.add_page(page)
                 continue
-            right = number % 2 == 1
-            section = bisect.bisect_right(piece.heads, index) - 1
-            running = heads[section] if right and section >= 0 and piece.heads[section] != index else None
-            _stamped(writer, page, (running if right else edition, folios[right].form(number)))
+            if number % 2:
+                _stamped(writer, page, (folios[True].form(number),))
+            else:
+                _drop_head(page, piece.rendered.tops[index])
+                _stamped(writer, page, (edition, folios[False].form(number)))
     for title, index in outline:
         writer.add_outline_item(title=title, page_number=index)
     writer.add_metadata({
@@ -101,17 +103,30 @@ def assemble(pieces: Sequence[Piece], info: Info) -> tuple[bytes, PdfWriter]:
     return out.getvalue(), writer
 
 
-def _stamped(writer: PdfWriter, page: PageObject, stamps: tuple[IndirectObject | None, ...]) -> None:
+def _stamped(writer: PdfWriter, page: PageObject, stamps: tuple[IndirectObject, ...]) -> None:
     """Add a page to ``writer`` that draws ``page`` and then each stamp over it, all as Form XObjects."""
     box = page.cropbox
     new = writer.add_blank_page(float(box.width), float(box.height))
-    forms = {"/Page": form_xobject(writer, page), **{f"/Stamp{i}": s for i, s in enumerate(stamps) if s}}
+    forms = {"/Page": form_xobject(writer, page), **{f"/Stamp{i}": s for i, s in enumerate(stamps)}}
     new[NameObject("/Resources")] = DictionaryObject(
         {NameObject("/XObject"): DictionaryObject({NameObject(k): v for k, v in forms.items()})}
     )
     content = DecodedStreamObject()
     content.set_data(" ".join(f"q {name} Do Q" for name in forms).encode())
     new[NameObject("/Contents")] = writer._add_object(content)
+
+
+def _drop_head(page: PageObject, top: float) -> None:
+    """Take out of ``page`` each text object it sets wholly above ``top`` from the top edge: its running head."""
+    def kept(text: re.Match[bytes]) -> bytes:
+        return b"" if all(float(line[1]) < top for line in _LINES.finditer(text[0])) else text[0]
+
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    if (headless := _TEXT_OBJECT.sub(kept, data)) != data:
+        stream = DecodedStreamObject()
+        stream.set_data(headless)
+        page[NameObject("/Contents")] = stream.flate_encode()
 
 
 @dataclass(frozen=True)

@@ -130,12 +130,10 @@ def _jobs(plan: _Plan) -> list[Job]:
     if plan.layout.split:
         items = plan.context["items"]
         return [
-            plan.part(sections=("cover",), stamps=[{"kind": k, "title": ""} for k in COVER_STAMPS]),
+            plan.part(sections=("cover",), stamps=COVER_STAMPS),
             _contents(plan, _guess_digits(plan)),
-            *(plan.part(sections=("statements",), items=[items[i] for i in group],
-                        stamps=[{"kind": "head-right", "title": items[i]["statement"].title} for i in group])
-              for group in plan.groups),
-            plan.part(sections=("sources",), stamps=[{"kind": "head-right", "title": "Sources"}]),
+            *(plan.part(sections=("statements",), items=[items[i] for i in group]) for group in plan.groups),
+            plan.part(sections=("sources",)),
             plan.part(sections=("back",)),
         ]
     sizes = size_steps(plan.context["body_size"]) if plan.layout.pages else (plan.context["body_size"],)
@@ -174,18 +172,18 @@ def _fit_contents(plan: _Plan, parts: list[Rendered], renderer: Renderer) -> lis
 def _pieces(plan: _Plan, parts: list[Rendered]) -> list[Piece]:
     """The rendered parts of a split plan as pieces to assemble, with the contents' page numbers."""
     cover, contents, *groups, sources, back = parts
-    pieces = [Piece(cover.pdf, cover.pages - len(COVER_STAMPS), bare=True)]
+    pieces = [Piece(cover, cover.pages - len(COVER_STAMPS), bare=True)]
     for group, rendered in zip(plan.groups, groups, strict=True):
         items = [plan.context["items"][i] for i in group]
         starts = tuple(rendered.anchors[item["anchor"]] for item in items)
         outline = tuple((item["statement"].title, start) for item, start in zip(items, starts, strict=True))
-        pieces.append(Piece(rendered.pdf, rendered.pages - len(items), starts, outline))
-    pieces += [Piece(sources.pdf, sources.pages - 1, (0,), (("Sources", 0),)), Piece(back.pdf, back.pages, bare=True)]
+        pieces.append(Piece(rendered, rendered.pages, outline))
+    pieces += [Piece(sources, sources.pages, (("Sources", 0),)), Piece(back, back.pages, bare=True)]
     numbers, before = [], pieces[0].pages + contents.pages - 1  # the contents ends with a stamp page
     for piece in pieces[1:-1]:
         numbers += [before + page + 1 for _, page in piece.outline]
         before += piece.pages
-    pieces.insert(1, Piece(contents.pdf, contents.pages - 1, outline=(("Contents", 0),), numbers=tuple(numbers)))
+    pieces.insert(1, Piece(contents, contents.pages - 1, (("Contents", 0),), numbers=tuple(numbers)))
     return pieces
 
 

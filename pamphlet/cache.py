@@ -58,7 +58,8 @@ def load(where: Path, digest: str) -> Rendered | None:
             return None
         anchors = {str(k): int(v) for k, v in meta["anchors"].items()}
         warnings = tuple(str(w) for w in meta["warnings"])
-        return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), warnings, int(meta["pages"]), anchors)
+        tops = tuple(float(top) for top in meta["tops"])
+        return Rendered(pdf, int(meta["choice"]), bool(meta["fits"]), warnings, int(meta["pages"]), anchors, tops)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -67,7 +68,7 @@ def store(where: Path, digest: str, rendered: Rendered) -> None:
     """Keep ``rendered`` under ``digest``; a cache that cannot be written is skipped, leaving nothing behind."""
     meta = {"sha256": hashlib.sha256(rendered.pdf).hexdigest(), "choice": rendered.choice,
             "fits": rendered.fits, "warnings": list(rendered.warnings), "pages": rendered.pages,
-            "anchors": rendered.anchors}
+            "anchors": rendered.anchors, "tops": rendered.tops}
     with contextlib.suppress(OutputError):
         write_atomically({where / digest[:2] / f"{digest}.pdf": rendered.pdf,
                           where / digest[:2] / f"{digest}.json": json.dumps(meta).encode()}, checked=False)

@@ -38,6 +38,7 @@ class Rendered:
     warnings: tuple[str, ...]
     pages: int
     anchors: dict[str, int]  # the page (from 0) of every element id in the document
+    tops: tuple[float, ...] = ()  # each page's top margin (CSS px, as its content stream sets text): running heads
 
 
 def render(job: Job) -> Rendered:
@@ -70,7 +71,8 @@ def render(job: Job) -> Rendered:
     except Exception as err:  # WeasyPrint raises many kinds; the user needs one clear line
         raise RenderError(f"WeasyPrint could not write the PDF: {type(err).__name__}: {err}") from None
     anchors = {name: index for index, page in reversed(list(enumerate(document.pages))) for name in page.anchors}
-    return Rendered(pdf, choice, fitting, tuple(dict.fromkeys(found)), len(document.pages), anchors)
+    tops = tuple(page._page_box.margin_top for page in document.pages)
+    return Rendered(pdf, choice, fitting, tuple(dict.fromkeys(found)), len(document.pages), anchors, tops)
 
 
 # CPython 3.11 and 3.12 keep each thread's Python frames in 16 KB chunks, and map a chunk afresh every time a

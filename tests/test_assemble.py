@@ -19,7 +19,7 @@ from pamphlet.errors import RenderError
 from pamphlet.impose import impose
 from pamphlet.layouts import FONTS
 from pamphlet.manifest import Manifest, read_manifest
-from pamphlet.render import Job, render
+from pamphlet.render import Job, Rendered, render
 from pamphlet.schemes import Options
 from pamphlet.statements import Statement, read_library, select
 from tests.conftest import EXAMPLES, pdftotext, words
@@ -240,22 +240,22 @@ def test_document_information_and_language(booklet: Booklet) -> None:
 
 STAMP_CSS = """
 @page { size: 100mm 140mm; margin: 15mm }
+@page { @top-right { content: string(head, first-except); font: 700 8pt "Pamphlet Sans"; text-transform: uppercase } }
 @page head-left { @top-left { content: "THE EDITION"; font: 700 8pt "Pamphlet Sans" } }
-@page head-right { @top-right { content: string(head); font: 700 8pt "Pamphlet Sans"; text-transform: uppercase } }
 @page folio-left { @bottom-left { content: "%s"; font: 700 9pt "Pamphlet Sans" } }
 @page folio-right { @bottom-right { content: "%s"; font: 700 9pt "Pamphlet Sans" } }
 body { font: 10pt "Pamphlet Serif" }
 .page, .stamp { break-before: page }
-.head-left { page: head-left } .head-right { page: head-right }
+.head-left { page: head-left }
 .folio-left { page: folio-left } .folio-right { page: folio-right }
 .title { string-set: head content(); visibility: hidden }
 """
 
 
-def part(body: str, digits: str = "0123456789") -> bytes:
+def part(body: str, digits: str = "0123456789") -> Rendered:
     css = STAMP_CSS % (digits, digits)
     page = f"<html><head><style>{css}</style></head><body>{body}</body></html>"
-    return render(Job((page,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",))).pdf
+    return render(Job((page,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",)))
 
 
 def cover(digits: str = "0123456789") -> Piece:
@@ -265,10 +265,13 @@ def cover(digits: str = "0123456789") -> Piece:
 
 def body(first: int, count: int, heads: dict[int, str]) -> Piece:
     """``count`` pages saying 'Body page <n>' from ``first``, sections starting at the pages of ``heads``."""
-    pages = "".join(f'<section class="page"><p>Body page {first + k}</p></section>' for k in range(count))
-    stamps = "".join(f'<div class="stamp head-right"><span class="title">{t}</span></div>' for t in heads.values())
-    return Piece(part(pages.replace(' class="page"', "", 1) + stamps), count, tuple(heads),
-                 tuple((title, page) for page, title in heads.items()))
+    pages = "".join(f'<section class="page">{title(heads.get(k))}<p>Body page {first + k}</p></section>'
+                    for k in range(count))
+    return Piece(part(pages.replace(' class="page"', "", 1)), count, tuple((t, page) for page, t in heads.items()))
+
+
+def title(text: str | None) -> str:
+    return f'<span class="title">{text}</span>' if text else ""
 
 
 def test_assemble_numbers_from_the_cover_and_heads_each_right_page_but_a_section_start(tmp_path: Path) -> None:

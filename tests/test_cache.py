@@ -35,7 +35,7 @@ def job(*htmls: str, base: Path = BASE, pages: int | None = None, stylesheets: t
 
 
 RENDERED = Rendered(b"%PDF-1.7 fake bytes\n%%EOF", 2, False, ("a warning", "another"), 5,
-                    {"statement-one": 0, "statement-two": 3, "sources": 4})
+                    {"statement-one": 0, "statement-two": 3, "sources": 4}, (64.25, 64.25, 60.5, 64.25, 64.25))
 
 
 # Keys
@@ -164,6 +164,7 @@ def test_store_then_load_gives_back_every_field(tmp_path: Path) -> None:
     assert loaded == RENDERED
     assert loaded is not None and loaded.anchors == RENDERED.anchors and loaded.pages == 5
     assert loaded.warnings == ("a warning", "another") and isinstance(loaded.warnings, tuple)
+    assert loaded.tops == (64.25, 64.25, 60.5, 64.25, 64.25) and isinstance(loaded.tops, tuple)
     assert cache.load(tmp_path, cache.key(job("<p>b</p>"), INPUTS)) is None
 
 
@@ -247,7 +248,8 @@ def test_a_damaged_entry_loads_as_none(tmp_path: Path, damage) -> None:  # type:
     assert cache.load(tmp_path, digest) is None
 
 
-@pytest.mark.parametrize("field, value", [("anchors", []), ("pages", "many"), ("warnings", 5), ("anchors", {"a": "x"})])
+@pytest.mark.parametrize("field, value", [("anchors", []), ("pages", "many"), ("warnings", 5), ("anchors", {"a": "x"}),
+                                          ("tops", 5), ("tops", ["x"])])
 def test_an_entry_with_a_wrongly_typed_field_loads_as_none(tmp_path: Path, field: str, value: object) -> None:
     digest = cache.key(job("<p>typed</p>"), INPUTS)
     cache.store(tmp_path, digest, RENDERED)

@@ -241,7 +241,8 @@ def test_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.Mo
 
 class FakeDocument:
     def __init__(self, pages: int) -> None:
-        self.pages = [type("Page", (), {"anchors": {}})() for _ in range(pages)]
+        self.pages = [type("Page", (), {"anchors": {}, "_page_box": type("Box", (), {"margin_top": 50})})()
+                      for _ in range(pages)]
 
     def write_pdf(self, pdf_identifier: bytes) -> bytes:
         return b"%PDF " + str(len(self.pages)).encode()
