@@ -1,5 +1,5 @@
 """`python -m pamphlet` runs the command line."""
 
-from pamphlet.cli import main
+from pamphlet.cli import run
 
-main()
+run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -218,3 +219,27 @@ def test_commands_that_render_nothing_load_no_pdf_library(args: list[str]) -> No
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_command_says_everything_and_leaves_no_temporary_files(project: Path, tmp_path: Path, jobs: str) -> None:
+    """``pamphlet`` ends without freeing its objects one by one, unless WeasyPrint rendered in it (--jobs 1),
+    whose copies of the fonts go only so: either way all output is written and nothing is left in TMPDIR."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = subprocess.run([sys.executable, "-m", "pamphlet", "build", str(project / "a.yaml"), "--out",
+                           str(tmp_path / "out"), "--jobs", jobs], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(scratch)}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built ") and done.stdout.rstrip().endswith("Staple twice along the fold, "
+                                                                             "from the outside.")
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_reader_that_stops_reading_ends_the_command_with_status_1_and_no_traceback() -> None:
+    listing = subprocess.Popen([sys.executable, "-m", "pamphlet", "list", "--library", str(ROOT / "statements")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # as `| head -0` does
+    assert listing.wait(timeout=60) == 1
+    assert listing.stderr.read() == b""
