@@ -58,7 +58,7 @@ class Renderer:
         if self._pooled and not self._workers:
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             self._scratch = Path(tempfile.mkdtemp(prefix="pamphlet-workers-"))
-            self._workers = [_Worker(context, self._scratch, eager=not n) for n in range(self.jobs)]
+            self._workers = [_Worker(context, self._scratch, self.cache_dir, eager=not n) for n in range(self.jobs)]
 
     def _stop(self) -> None:
         """Stop every worker at once (a job still rendering has nobody waiting for it) and clear up after them."""
@@ -94,6 +94,7 @@ class Renderer:
         """Each job of ``todo`` rendered, as it is done: in this process, or on the workers, each sent its next
         job before this one is handed on, so that none waits while this process stores it."""
         if not self._pooled:
+            cache.hyphenation(self.cache_dir)
             yield from ((index, render(jobs[index])) for index in todo)
             return
         self._start()  # again, if a failed run stopped them
@@ -122,9 +123,9 @@ class Renderer:
 class _Worker:
     """A worker process and this process's end of the pipe it takes jobs from and answers on."""
 
-    def __init__(self, context: Any, scratch: Path, eager: bool) -> None:
+    def __init__(self, context: Any, scratch: Path, cache_dir: Path | None, eager: bool) -> None:
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, scratch, eager), daemon=True)
+        self.process = context.Process(target=_serve, args=(theirs, scratch, cache_dir, eager), daemon=True)
         self.process.start()
         theirs.close()
 
@@ -155,7 +156,7 @@ class _Worker:
                            "try again with fewer --jobs")
 
 
-def _serve(connection: Connection, scratch: Path, eager: bool) -> None:
+def _serve(connection: Connection, scratch: Path, cache_dir: Path | None, eager: bool) -> None:
     """A worker: leave Ctrl-C to the command and end quietly on SIGTERM, keep temporary files in ``scratch``, warm
     up (if ``eager``, at once; else with its first job, so that a rebuild needing one worker leaves the cores to
     the rest), then render each job it is sent until the pipe closes, answering with the rendering or the error."""
@@ -166,6 +167,7 @@ def _serve(connection: Connection, scratch: Path, eager: bool) -> None:
     tempfile.tempdir = str(scratch)
     if eager:
         with contextlib.suppress(Exception):  # each job warms up again first, and answers why it cannot
+            cache.hyphenation(cache_dir)
             warm_up()
     while True:
         try:
@@ -173,6 +175,7 @@ def _serve(connection: Connection, scratch: Path, eager: bool) -> None:
         except EOFError:
             return
         try:
+            cache.hyphenation(cache_dir)
             answer: Rendered | PamphletError = render(job)
         except Exception as err:  # the command reports it
             answer = _reported(err)

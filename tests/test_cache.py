@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -9,6 +10,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -301,3 +304,66 @@ def test_folder_honours_pamphlet_cache_dir_then_xdg_then_home(tmp_path: Path, mo
 
 def test_the_autouse_fixture_keeps_tests_out_of_the_home_cache(cache_dir: Path) -> None:
     assert cache.folder() == cache_dir
+
+
+# Hyphenation patterns, parsed once and read back
+
+
+@contextlib.contextmanager
+def fresh_pyphen() -> Iterator[dict[Path, Any]]:
+    """pyphen with no dictionary read yet; as it was afterwards."""
+    import pyphen
+
+    before = dict(pyphen.hdcache)
+    try:
+        yield forget(pyphen.hdcache)
+    finally:
+        pyphen.hdcache.update(before)
+        cache.hyphenation.cache_clear()
+
+
+def forget(dictionaries: dict[Path, Any]) -> dict[Path, Any]:
+    dictionaries.clear()
+    cache.hyphenation.cache_clear()
+    return dictionaries
+
+
+@pytest.fixture(scope="module")
+def both(scratch: Path) -> tuple[Any, Any]:
+    """The English patterns as pyphen parses them, and as read back from the cache."""
+    with fresh_pyphen() as dictionaries:
+        cache.hyphenation(scratch)  # parses them, and keeps them
+        (parsed,) = dictionaries.values()
+        assert len(list((scratch / "hyphenation").iterdir())) == 1
+        forget(dictionaries)
+        with mock.patch.object(type(parsed), "__init__", side_effect=AssertionError("parsed again")):
+            cache.hyphenation(scratch)
+        (read_back,) = dictionaries.values()
+    return parsed, read_back
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéß'-", min_size=1, max_size=30))
+def test_patterns_read_back_hyphenate_as_parsed_ones(both: tuple[Any, Any], word: str) -> None:
+    parsed, read_back = both
+    assert read_back.positions(word) == parsed.positions(word)
+    assert read_back.maxlen == parsed.maxlen
+
+
+def test_damaged_patterns_are_parsed_again_and_kept_afresh(tmp_path: Path) -> None:
+    with fresh_pyphen() as dictionaries:
+        cache.hyphenation(tmp_path)
+        (kept,) = (tmp_path / "hyphenation").iterdir()
+        good = kept.read_bytes()
+        for damaged in (good[:-1000], good[:40] + b"x" + good[41:], b""):
+            kept.write_bytes(damaged)
+            forget(dictionaries)
+            cache.hyphenation(tmp_path)
+            (loaded,) = dictionaries.values()
+            assert loaded.positions("organisation") == [2, 5, 8]
+            assert kept.read_bytes() == good
+
+
+def test_without_a_cache_folder_patterns_are_left_to_pyphen() -> None:
+    with fresh_pyphen() as dictionaries:
+        cache.hyphenation(None)
+        assert dictionaries == {}

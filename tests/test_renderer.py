@@ -131,6 +131,19 @@ def test_the_cache_holds_what_was_rendered(tmp_path: Path) -> None:
     assert [cache.load(tmp_path / "cache", k) for k in keys] == results
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_cache_keeps_the_hyphenation_patterns_parsed(tmp_path: Path, workers: int,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyphen
+
+    monkeypatch.setattr(pyphen, "hdcache", {})  # as in a process that never hyphenated
+    cache.hyphenation.cache_clear()
+    with Renderer(workers, tmp_path / "cache") as renderer:
+        renderer.run(make_jobs(tmp_path, 2))
+    cache.hyphenation.cache_clear()
+    assert [p.suffix for p in (tmp_path / "cache" / "hyphenation").iterdir()] == [".json"]
+
+
 def test_two_workers_give_the_same_bytes_as_one(tmp_path: Path) -> None:
     jobs = make_jobs(tmp_path, 6)
     with Renderer(1) as one, Renderer(2) as two:
