@@ -86,7 +86,6 @@ def _code() -> bytes:
     return digest.digest()
 
 
-
 @functools.cache
 def hyphenation(where: Path | None) -> None:
     """Give pyphen the English hyphenation patterns, which every render loads, read back from ``where``:
@@ -99,7 +98,7 @@ def hyphenation(where: Path | None) -> None:
         return
     source = f"pyphen {pyphen.__version__}\0".encode() + path.read_bytes()
     kept = where / "hyphenation" / f"{hashlib.sha256(source).hexdigest()}.json"
-    with contextlib.suppress(OSError, ValueError, TypeError):
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
         data = kept.read_bytes()
         if hashlib.sha256(data[32:]).digest() == data[:32]:
             patterns = {str(k): (int(at), tuple(map(int, v))) for k, (at, v) in json.loads(data[32:]).items()}
