@@ -121,12 +121,22 @@ def _drop_head(page: PageObject, top: float) -> None:
     def kept(text: re.Match[bytes]) -> bytes:
         return b"" if all(float(line[1]) < top for line in _LINES.finditer(text[0])) else text[0]
 
-    contents = page.get_contents()
-    data = contents.get_data() if contents is not None else b""
+    data = _content(page)
     if (headless := _TEXT_OBJECT.sub(kept, data)) != data:
-        stream = DecodedStreamObject()
-        stream.set_data(headless)
-        page[NameObject("/Contents")] = stream.flate_encode()
+        _set_content(page, headless)
+
+
+def _content(page: PageObject) -> bytes:
+    """The content stream of ``page``, decoded (empty if it has none)."""
+    contents = page.get_contents()
+    return contents.get_data() if contents is not None else b""
+
+
+def _set_content(page: PageObject, data: bytes) -> None:
+    """Make ``data`` the content stream of ``page``, compressed."""
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    page[NameObject("/Contents")] = stream.flate_encode()
 
 
 @dataclass(frozen=True)
@@ -181,8 +191,7 @@ class _Digits:
 
 def _digits(page: PageObject) -> _Digits:
     """What the stamp page ``page`` tells of its digits; a RenderError if it shows anything else."""
-    contents = page.get_contents()
-    data = contents.get_data() if contents is not None else b""
+    data = _content(page)
     run = next(_runs(data), None)
     resources: Any = page["/Resources"]
     reference = resources["/Font"].raw_get(run.font.decode()) if run else None
@@ -225,7 +234,7 @@ def _fill_numbers(pages: Sequence[PageObject], digits: _Digits, numbers: Sequenc
     at the right edge, each number right-aligned in its own (a title that says '00' ends short of the
     edge, and is kept)."""
     zero = digits.codes[0]
-    streams = [page.get_contents().get_data() for page in pages]  # type: ignore[union-attr]
+    streams = [_content(page) for page in pages]
     found = []
     for index, (page, data) in enumerate(zip(pages, streams, strict=True)):
         resources: Any = page["/Resources"]
@@ -243,9 +252,7 @@ def _fill_numbers(pages: Sequence[PageObject], digits: _Digits, numbers: Sequenc
         x = run.x + digits.width(zeros, run.size) - digits.width(number, run.size)
         streams[index] = streams[index][: run.start] + digits.drawn(number, x, run) + streams[index][run.end:]
     for page, data in zip(pages, streams, strict=True):
-        stream = DecodedStreamObject()
-        stream.set_data(data)
-        page[NameObject("/Contents")] = stream.flate_encode()
+        _set_content(page, data)
 
 
 def _widths(font: DictionaryObject, codes: Sequence[bytes]) -> tuple[float, ...]:
