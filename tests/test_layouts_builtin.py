@@ -265,21 +265,23 @@ def test_links_print_as_numbered_notes_that_wrap_only_at_separators(tmp_path: Pa
     ]
 
 
-def styles(manifest: Path, text: str) -> list[dict[str, object]]:
-    """The computed style of every line WeasyPrint lays out for ``manifest`` that starts with ``text``."""
+def styles(manifest: Path, *texts: str) -> list[list[dict[str, object]]]:
+    """For each of ``texts``, the computed style of every line WeasyPrint lays out for ``manifest`` that
+    starts with it."""
     import weasyprint
 
     plan = read_manifest(manifest)
     layout = find_layout(plan.layout)
     page = layout.render(context(plan, layout, select(read_library(plan.library), plan.statements, plan.path)))
-    found = []
+    found: list[list[dict[str, object]]] = [[] for _ in texts]
     for laid in weasyprint.HTML(string=page, base_url=layout.folders[0].as_uri() + "/").render().pages:
         boxes = [laid._page_box]
         while boxes:
             box = boxes.pop()
             boxes += getattr(box, "children", [])
-            if getattr(box, "text", "").startswith(text):
-                found.append(box.style)
+            for text, styled in zip(texts, found, strict=True):
+                if getattr(box, "text", "").startswith(text):
+                    styled.append(box.style)
     return found
 
 
@@ -287,13 +289,13 @@ def styles(manifest: Path, text: str) -> list[dict[str, object]]:
 def test_a_second_paragraph_in_a_list_item_is_not_indented(name: str, tmp_path: Path) -> None:
     manifest = project(tmp_path, f"title: M\nlayout: {name}\nstatements: [s]\n", {
         "s": "---\ntitle: S\n---\n\nFirst.\n\nIndented.\n\n- Item one.\n\n  Unindented.\n\n- Item two.\n"})
-    (indented,), (unindented,) = styles(manifest, "Indented."), styles(manifest, "Unindented.")
+    (indented,), (unindented,) = styles(manifest, "Indented.", "Unindented.")
     assert indented["text_indent"].value > 0 and unindented["text_indent"].value == 0
 
 
 def test_a_flyer_sets_its_own_pull_quote_large_and_a_statement_s_with_the_text(tmp_path: Path) -> None:
     manifest = project(tmp_path, "title: M\nlayout: flyer\nstatements: [s]\npullquote: Ours.\ntheme: {size: 8}\n", {
         "s": "---\ntitle: S\npullquote: Theirs.\n---\n\nText.\n"})
-    (ours,), (theirs,) = styles(manifest, "Ours."), styles(manifest, "Theirs.")
+    (ours,), (theirs,) = styles(manifest, "Ours.", "Theirs.")
     points = {"ours": ours["font_size"] * 0.75, "theirs": theirs["font_size"] * 0.75}  # WeasyPrint's px are 0.75 pt
     assert points == {"ours": pytest.approx(14), "theirs": pytest.approx(8 * 1.35)}
