@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import os
+import random
 import re
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -43,6 +47,35 @@ def project(folder: Path, manifest: str, statements: dict[str, str]) -> Path:
     return folder / "m.yaml"
 
 
+SENTENCES = [
+    "Workers in every city stood together against the war and the bosses who profit from it",
+    "The union called on members to join the march on Saturday and bring their neighbours",
+    "Nobody should be sent to fight for the interests of a distant ruling class",
+    "We demand housing wages and peace for every family in our community",
+    "Solidarity across borders is the strongest answer to fear and division",
+    "The government promised reform but delivered only more police and less bread",
+    "Students and nurses organised meetings in schools and hospitals all through the winter",
+    "Our strength is in our numbers and in our patience not in the speeches of leaders",
+    "When the factory closed its gates the whole town came out to meet the strikers",
+    "Every tenant on the estate signed the letter and the landlord had to listen",
+    "They told us to wait for better times but better times are won and never given",
+    "Nurses walked out at dawn and the patients cheered them from the windows",
+]
+
+
+def prose(count: int, seed: int = 1) -> str:
+    """``count`` words of real-looking prose in paragraphs of five sentences: no digits, hyphens or quotes."""
+    chooser, paragraphs, sentence_list, total = random.Random(seed), [], [], 0
+    while total < count:
+        sentence = chooser.choice(SENTENCES).split()[: count - total]
+        total += len(sentence)
+        sentence_list.append(" ".join(sentence) + ".")
+        if len(sentence_list) == 5:
+            paragraphs.append(" ".join(sentence_list))
+            sentence_list = []
+    return "\n\n".join([*paragraphs, " ".join(sentence_list)]).strip()
+
+
 def write(path: Path, text: str | bytes) -> Path:
     """``text`` written to ``path`` as it is (str as UTF-8); the path."""
     path.write_bytes(text.encode() if isinstance(text, str) else text)
@@ -68,21 +101,77 @@ def words(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"-\n(?=\w)", "", text.replace("\u00ad", ""))).strip()
 
 
-def pdftotext(pdf: Path, page: int, box: tuple[float, float, float, float] | None = None) -> str:
-    """Text of 1-based ``page``, optionally only inside ``box`` = (x, y, width, height) in points from top left."""
-    if shutil.which("pdftotext") is None:
+def require(tool: str, package: str) -> None:
+    """Skip the test when ``tool`` (from the Debian ``package``) is missing; fail it on CI, which installs it."""
+    if shutil.which(tool) is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("pdftotext (Debian poppler-utils) is missing; .ci/run installs it")
-        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
-    args = ["pdftotext", "-q", "-layout", "-r", "72", "-f", str(page), "-l", str(page)]
+            pytest.fail(f"{tool} (Debian {package}) is missing; .ci/run installs it")
+        pytest.skip(f"{tool} (Debian {package}) is not installed")
+
+
+def poppler_text(pdf: Path | bytes, *args: str) -> str:
+    """What poppler's pdftotext prints for ``pdf`` (a file, or the bytes of one) with ``args``."""
+    require("pdftotext", "poppler-utils")
+    fed = isinstance(pdf, bytes)
+    done = subprocess.run(["pdftotext", "-q", *args, "-" if fed else str(pdf), "-"], input=pdf if fed else None,
+                          capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+def pdftotext(pdf: Path | bytes, page: int, box: tuple[float, float, float, float] | None = None) -> str:
+    """Text of 1-based ``page``, optionally only inside ``box`` = (x, y, width, height) in points from top left."""
+    args = ["-layout", "-r", "72", "-f", str(page), "-l", str(page)]
     if box:
         args += ["-x", str(int(box[0])), "-y", str(int(box[1])), "-W", str(int(box[2])), "-H", str(int(box[3]))]
-    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return poppler_text(pdf, *args)
 
 
-def page_sizes_mm(pdf: Path) -> list[tuple[float, float]]:
+def page_texts(pdf: Path | bytes) -> list[str]:
+    """The text of every page of ``pdf`` as ``pdftotext`` lays each out, read in one run of poppler."""
+    return poppler_text(pdf, "-layout", "-r", "72").split("\f")[:-1]
+
+
+def all_words(pdf: Path | bytes) -> str:
+    """The text of all pages of ``pdf`` as ``words`` gives it."""
+    return words(" ".join(page_texts(pdf)))
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word on a page and its box, in points from the page's top left."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's size in points and its words in reading order."""
+
+    width: float
+    height: float
+    words: tuple[Word, ...]
+
+
+def text_boxes(pdf: Path | bytes) -> list[Page]:
+    """Every page of ``pdf`` with the box of each of its words, as ``pdftotext -bbox`` reads them."""
+    found = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', poppler_text(pdf, "-bbox"),
+                            re.S):
+        boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                           page[3])
+        found.append(Page(float(page[1]), float(page[2]),
+                          tuple(Word(*map(float, box[:4]), html.unescape(box[4])) for box in boxes)))
+    return found
+
+
+def page_sizes_mm(pdf: Path | bytes) -> list[tuple[float, float]]:
+    """The size of every page of ``pdf`` in mm, to a tenth."""
     return [(round(float(p.mediabox.width) * 25.4 / 72, 1), round(float(p.mediabox.height) * 25.4 / 72, 1))
-            for p in PdfReader(pdf).pages]
+            for p in PdfReader(BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages]
 
 
 def fonts(pdf: Path) -> dict[str, bool]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import html
-import random
 import re
-import subprocess
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -22,48 +19,28 @@ from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.render import Job, Rendered, render
 from pamphlet.schemes import Options
 from pamphlet.statements import Statement, read_library, select
-from tests.conftest import EXAMPLES, pdftotext, words
+from tests.conftest import EXAMPLES, Page, Word, pdftotext, prose, text_boxes, words
 
 STRIP = 40.0  # points: running heads sit above this from the top, page numbers below it from the bottom
 
 
-@dataclass(frozen=True)
-class Word:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
+def running_head(page: Page) -> list[Word]:
+    """The words at the top of ``page``: its running head."""
+    return [w for w in page.words if w.y1 < STRIP]
 
 
-@dataclass(frozen=True)
-class Page:
-    width: float
-    height: float
-    words: tuple[Word, ...]
-
-    def head(self) -> list[Word]:
-        return [w for w in self.words if w.y1 < STRIP]
-
-    def foot(self) -> list[Word]:
-        return [w for w in self.words if w.y0 > self.height - STRIP]
-
-    def body(self) -> str:
-        return " ".join(w.text for w in self.words if w.y1 >= STRIP and w.y0 <= self.height - STRIP)
+def folio(page: Page) -> list[Word]:
+    """The words at the foot of ``page``: its number."""
+    return [w for w in page.words if w.y0 > page.height - STRIP]
 
 
-def pages_of(pdf: Path) -> list[Page]:
-    """Every word of every page with its box (points from the top left), in reading order, by pdftotext -bbox."""
-    pdftotext(pdf, 1)  # skips (or fails on CI) when poppler is missing
-    out = subprocess.run(["pdftotext", "-q", "-bbox", str(pdf), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    found = []
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
-        boxes = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
-                           page[3])
-        found.append(Page(float(page[1]), float(page[2]),
-                          tuple(Word(*map(float, b[:4]), html.unescape(b[4])) for b in boxes)))
-    return found
+def body_words(page: Page) -> list[Word]:
+    """The words of ``page`` between its running head and its number."""
+    return [w for w in page.words if w.y1 >= STRIP and w.y0 <= page.height - STRIP]
+
+
+def body_text(page: Page) -> str:
+    return text(body_words(page))
 
 
 def text(found: list[Word]) -> str:
@@ -73,30 +50,8 @@ def text(found: list[Word]) -> str:
 # A booklet of several render groups whose contents run to more than one page
 
 
-SENTENCES = [
-    "Workers in every city stood together against the war and the bosses who profit from it",
-    "The union called on members to join the march on Saturday and bring their neighbours",
-    "Nobody should be sent to fight for the interests of a distant ruling class",
-    "We demand housing, wages and peace for every family in our community",
-    "Solidarity across borders is the strongest answer to fear and division",
-    "The government promised reform but delivered only more police and less bread",
-    "Students and nurses organised meetings in schools and hospitals all through the winter",
-    "Our strength is in our numbers and in our patience, not in the speeches of leaders",
-]
 PLACES = ["Harbour", "Mill", "Depot", "Hospital", "School", "Market", "Station", "Bakery", "Mine", "Warehouse",
           "Print Shop", "Laundry", "Dairy", "Garage", "Cannery", "Foundry", "Tannery"]
-
-
-def prose(count: int, seed: int) -> str:
-    chooser, paragraphs, sentences, total = random.Random(seed), [], [], 0
-    while total < count:
-        sentence = chooser.choice(SENTENCES)
-        sentences.append(sentence + ".")
-        total += len(sentence.split())
-        if len(sentences) == 5:
-            paragraphs.append(" ".join(sentences))
-            sentences = []
-    return "\n\n".join([*paragraphs, " ".join(sentences)]).strip()
 
 
 def synthetic(folder: Path) -> Path:
@@ -135,15 +90,15 @@ def booklet(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     manifest = read_manifest(path)
     result = build(path, folder / "out")
     statements = select(read_library(manifest.library), manifest.statements, manifest.path)
-    pages = pages_of(result.reader)
-    contents_end = next(n for n, page in enumerate(pages, 1) if n > 1 and re.search(r"Sources \d+", page.body()))
+    pages = text_boxes(result.reader)
+    contents_end = next(n for n, page in enumerate(pages, 1) if n > 1 and re.search(r"Sources \d+", body_text(page)))
     starts = []
     for statement in statements:
         found = [n for n, page in enumerate(pages, 1)
-                 if n > contents_end and page.body().startswith(words(statement.title))]
+                 if n > contents_end and body_text(page).startswith(words(statement.title))]
         assert len(found) == 1, (statement.title, found)
         starts += found
-    sources = [n for n, page in enumerate(pages, 1) if n > contents_end and page.body().startswith("Sources")]
+    sources = [n for n, page in enumerate(pages, 1) if n > contents_end and body_text(page).startswith("Sources")]
     assert len(sources) == 1
     return Booklet(manifest, result, statements, pages, starts, sources[0])
 
@@ -161,7 +116,7 @@ def test_every_page_but_the_covers_has_its_number_in_the_outer_bottom_corner(boo
     pages = booklet.pages
     assert len(pages) == booklet.result.imposed.plan.pages
     for n, page in enumerate(pages, 1):
-        foot = page.foot()
+        foot = folio(page)
         if n in (1, len(pages)):
             assert foot == [], f"page {n} is a cover: no number"
             continue
@@ -173,7 +128,7 @@ def test_every_page_but_the_covers_has_its_number_in_the_outer_bottom_corner(boo
 
 
 def test_numbers_are_flush_with_the_outer_margin_whatever_their_digits(booklet: Booklet) -> None:
-    feet = [(n, page.foot()[0], page.width) for n, page in enumerate(booklet.pages[1:-1], 2)]
+    feet = [(n, folio(page)[0], page.width) for n, page in enumerate(booklet.pages[1:-1], 2)]
     lefts = {round(word.x0, 1) for n, word, _ in feet if n % 2 == 0}
     rights = {round(width - word.x1, 1) for n, word, width in feet if n % 2}
     assert len(lefts) == 1 and len(rights) == 1, (lefts, rights)
@@ -194,7 +149,7 @@ def test_running_heads(booklet: Booklet) -> None:
                 (booklet.sources, "Sources")]
     checked = set()
     for n, page in enumerate(booklet.pages, 1):
-        head = page.head()
+        head = running_head(page)
         if n in (1, len(booklet.pages)):
             assert head == [], f"page {n} is a cover: no running head"
             continue
@@ -213,7 +168,7 @@ def test_running_heads(booklet: Booklet) -> None:
 
 
 def test_contents_numbers_and_outline_point_at_the_pages_titles_start_on(booklet: Booklet) -> None:
-    contents = " ".join(page.body() for page in booklet.pages[1:booklet.starts[0] - 1])
+    contents = " ".join(body_text(page) for page in booklet.pages[1:booklet.starts[0] - 1])
     assert contents.startswith("Contents")
     for statement, start in zip(booklet.statements, booklet.starts, strict=True):
         match = re.search(re.escape(words(statement.title)) + r" (\d+)\b", contents)
@@ -263,6 +218,10 @@ def cover(digits: str = "0123456789") -> Piece:
     return Piece(part(f"<p>The cover</p>{stamps}", digits), 1, bare=True)
 
 
+def back() -> Piece:
+    return Piece(part("<p>The back</p>"), 1, bare=True)
+
+
 def body(first: int, count: int, heads: dict[int, str]) -> Piece:
     """``count`` pages saying 'Body page <n>' from ``first``, sections starting at the pages of ``heads``."""
     pages = "".join(f'<section class="page">{title(heads.get(k))}<p>Body page {first + k}</p></section>'
@@ -275,20 +234,19 @@ def title(text: str | None) -> str:
 
 
 def test_assemble_numbers_from_the_cover_and_heads_each_right_page_but_a_section_start(tmp_path: Path) -> None:
-    back = Piece(part("<p>The back</p>"), 1, bare=True)
-    pieces = [cover(), body(2, 5, {0: "Alpha", 3: "Beta"}), body(7, 6, {0: "Gamma", 1: "Delta"}), back]
+    pieces = [cover(), body(2, 5, {0: "Alpha", 3: "Beta"}), body(7, 6, {0: "Gamma", 1: "Delta"}), back()]
     pdf = tmp_path / "assembled.pdf"
     pdf.write_bytes(assemble(pieces, Info("The Edition", "The Committee", "de", "D:20240224120000Z"))[0])
-    pages = pages_of(pdf)
+    pages = text_boxes(pdf)
     assert len(pages) == 13
     assert words(pdftotext(pdf, 1)) == "The cover" and words(pdftotext(pdf, 13)) == "The back"
     heads = {3: "ALPHA", 5: "", 7: "", 9: "DELTA", 11: "DELTA"}  # 5: Beta starts; 7: Gamma starts; 8: Delta starts
     for n in range(2, 13):
         page = pages[n - 1]
-        assert page.body() == f"Body page {n}"
-        assert [w.text for w in page.foot()] == [str(n)]
-        assert (page.foot()[0].x0 > page.width / 2) == (n % 2 == 1)
-        assert text(page.head()) == ("THE EDITION" if n % 2 == 0 else heads[n]), n
+        assert body_text(page) == f"Body page {n}"
+        assert [w.text for w in folio(page)] == [str(n)]
+        assert (folio(page)[0].x0 > page.width / 2) == (n % 2 == 1)
+        assert text(running_head(page)) == ("THE EDITION" if n % 2 == 0 else heads[n]), n
     reader = PdfReader(pdf)
     outline = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
     assert outline == [("Alpha", 2), ("Beta", 5), ("Gamma", 7), ("Delta", 8)]
@@ -298,14 +256,14 @@ def test_assemble_numbers_from_the_cover_and_heads_each_right_page_but_a_section
 
 
 def test_assemble_is_deterministic(tmp_path: Path) -> None:
-    pieces = [cover(), body(2, 3, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
+    pieces = [cover(), body(2, 3, {0: "Alpha"}), back()]
     info = Info("T", None, "en", None)
     assert assemble(pieces, info)[0] == assemble(pieces, info)[0]
     assert "/Author" not in PdfReader(BytesIO(assemble(pieces, info)[0])).metadata
 
 
 def test_the_document_imposes_as_its_pdf_does() -> None:
-    pdf, document = assemble([cover(), body(2, 3, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)],
+    pdf, document = assemble([cover(), body(2, 3, {0: "Alpha"}), back()],
                              Info("T", None, "en", None))
     assert len(document.pages) == len(PdfReader(BytesIO(pdf)).pages) == 5
     for duplex in ("short", "manual"):
@@ -314,7 +272,7 @@ def test_the_document_imposes_as_its_pdf_does() -> None:
 
 
 def test_a_cover_without_the_digit_stamps_is_a_render_error() -> None:
-    pieces = [cover(digits="page"), body(2, 2, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
+    pieces = [cover(digits="page"), body(2, 2, {0: "Alpha"}), back()]
     with pytest.raises(RenderError, match="0123456789"):
         assemble(pieces, Info("T", None, "en", None))
 
@@ -332,11 +290,10 @@ def contents(lines: list[str], digits: str = "0123456789") -> Piece:
 
 def numbered(piece: Piece, tmp_path: Path) -> list[Word]:
     """The words of the contents page once assembled, without its running head and page number."""
-    pieces = [cover(), piece, body(3, 1, {0: "Alpha"}), Piece(part("<p>The back</p>"), 1, bare=True)]
+    pieces = [cover(), piece, body(3, 1, {0: "Alpha"}), back()]
     pdf = tmp_path / "assembled.pdf"
     pdf.write_bytes(assemble(pieces, Info("T", None, "en", None))[0])
-    page = pages_of(pdf)[1]
-    return [w for w in page.words if w.y1 >= STRIP and w.y0 <= page.height - STRIP]
+    return body_words(text_boxes(pdf)[1])
 
 
 @pytest.mark.parametrize("placeholders", [("0", "00", "000"), ("00", "00", "000"), ("000", "000", "000")])

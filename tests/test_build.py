@@ -17,7 +17,17 @@ from pamphlet.errors import ManifestError, OutputError, PamphletError
 from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.renderer import Renderer
 from pamphlet.statements import read_library, select
-from tests.conftest import EXAMPLES, assert_bundled_fonts, fonts, page_sizes_mm, pdftotext, project, words
+from tests.conftest import (
+    EXAMPLES,
+    all_words,
+    assert_bundled_fonts,
+    fonts,
+    page_sizes_mm,
+    page_texts,
+    pdftotext,
+    project,
+    words,
+)
 
 PAGE_MM = {"a4": (148.0, 210.0), "letter": (139.7, 215.9)}
 SHEET_MM = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
@@ -57,15 +67,15 @@ def test_print_sheets_are_landscape_paper_padded_to_multiple_of_four(built) -> N
     assert set(sizes) == {SHEET_MM[manifest.paper]}
 
 
-def page_texts(manifest: Manifest, reader: Path) -> list[str]:
+def reader_pages(manifest: Manifest, reader: Path) -> list[str]:
     """The words of each page, the edition's running head (left pages) left out."""
     head = words(manifest.title).upper() + " "
-    return [words(pdftotext(reader, n)).removeprefix(head) for n in range(1, len(PdfReader(reader).pages) + 1)]
+    return [words(text).removeprefix(head) for text in page_texts(reader)]
 
 
 def test_statement_titles_appear_in_order_each_on_a_new_page(built) -> None:
     manifest, result, statements = built
-    pages = page_texts(manifest, result.reader)
+    pages = reader_pages(manifest, result.reader)
     body = contents_end(pages)
     starts = [next(i for i, text in enumerate(pages) if i > body and text.startswith(words(s.title)))
               for s in statements]
@@ -76,7 +86,7 @@ def test_statement_titles_appear_in_order_each_on_a_new_page(built) -> None:
 
 def test_contents_page_numbers_point_at_each_statement(built) -> None:
     manifest, result, statements = built
-    pages = page_texts(manifest, result.reader)
+    pages = reader_pages(manifest, result.reader)
     contents = " ".join(pages[1 : contents_end(pages) + 1])
     assert contents.startswith("Contents")
     for statement in statements:
@@ -108,7 +118,7 @@ def test_print_halves_hold_the_saddle_stitch_pages(built) -> None:
     manifest, result, _ = built
     n, padded = result.imposed.plan.pages, result.imposed.plan.pages + result.imposed.plan.blanks
     order: list[int | None] = [*range(n - 1), *[None] * result.imposed.plan.blanks, n - 1]
-    reader_text = [words(pdftotext(result.reader, p)) for p in range(1, n + 1)]
+    reader_text = [words(text) for text in page_texts(result.reader)]
     width, height = (v * 72 / 25.4 for v in SHEET_MM[manifest.paper])
     for i in range(len(result.imposed.plan.sheets)):
         sides = ((padded - 1 - 2 * i, 2 * i), (2 * i + 1, padded - 2 - 2 * i))
@@ -203,7 +213,7 @@ def test_untrusted_statement_prints_html_as_text_and_reads_nothing(tmp_path: Pat
         "<style>body { background: url(http://example.com/track.png) }</style>\n"
     )})
     result = build(manifest, tmp_path / "out", strict=True)
-    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.imposed.plan.pages + 1))
+    text = all_words(result.reader)
     assert '<img src="file:///etc/hostname">' in text
     assert "<script>alert(1)</script>" in text
     assert "TOP SECRET" not in text
@@ -231,6 +241,6 @@ def test_every_script_prints_in_the_bundled_fonts_with_its_language(tmp_path: Pa
     assert '<article class="statement" id="statement-s-ar" lang="ar" dir="rtl">' in html
     result = build(tmp_path / "m.yaml", tmp_path / "out", strict=True)
     assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in fonts(result.reader)), fonts(result.reader)
-    text = " ".join(words(pdftotext(result.reader, p)) for p in range(1, result.imposed.plan.pages + 1))
+    text = all_words(result.reader)
     for language in ("uk", "el"):
         assert texts[language][1] in text

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,9 @@ INPUTS = hashlib.sha256(b"inputs").digest()
 
 
 @pytest.fixture(scope="module")
-def scratch() -> Iterator[Path]:
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder for hypothesis examples (function-scoped tmp_path does not mix with @given)."""
-    folder = Path(tempfile.mkdtemp(prefix="pamphlet-cache-test-"))
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
+    return tmp_path_factory.mktemp("scratch")
 
 
 def job(*htmls: str, base: Path = BASE, pages: int | None = None, stylesheets: tuple[Path, ...] = ()) -> Job:
@@ -163,11 +160,7 @@ def test_store_then_load_gives_back_every_field(tmp_path: Path) -> None:
     digest = cache.key(job("<p>a</p>"), INPUTS)
     assert cache.load(tmp_path, digest) is None
     cache.store(tmp_path, digest, RENDERED)
-    loaded = cache.load(tmp_path, digest)
-    assert loaded == RENDERED
-    assert loaded is not None and loaded.anchors == RENDERED.anchors and loaded.pages == 5
-    assert loaded.warnings == ("a warning", "another") and isinstance(loaded.warnings, tuple)
-    assert loaded.tops == (64.25, 64.25, 60.5, 64.25, 64.25) and isinstance(loaded.tops, tuple)
+    assert cache.load(tmp_path, digest) == RENDERED  # dataclass equality: a list read back for a tuple differs
     assert cache.load(tmp_path, cache.key(job("<p>b</p>"), INPUTS)) is None
 
 

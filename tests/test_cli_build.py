@@ -17,7 +17,7 @@ from tests.conftest import FIXTURES, ROOT, page_sizes_mm, pdftotext, words
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def booklets(tmp_path: Path) -> Path:
     """Two small booklets, a.yaml and b.yaml, over a copy of the fixture statements."""
     folder = tmp_path / "project"
     (folder / "statements").mkdir(parents=True)
@@ -41,13 +41,13 @@ def files(folder: Path) -> list[str]:
 # Several manifests, workers, usage errors
 
 
-def test_build_two_manifests_on_two_workers(project: Path, tmp_path: Path, cache_dir: Path) -> None:
+def test_build_two_manifests_on_two_workers(booklets: Path, tmp_path: Path, cache_dir: Path) -> None:
     out = tmp_path / "out"
-    result = run("build", str(project / "a.yaml"), str(project / "b.yaml"), "--jobs", "2", "--no-cache",
+    result = run("build", str(booklets / "a.yaml"), str(booklets / "b.yaml"), "--jobs", "2", "--no-cache",
                  "--out", str(out))
     assert result.exit_code == 0, result.output
     built = [line for line in result.stdout.splitlines() if line.startswith("Built ")]
-    assert [line.split()[1] for line in built] == [str(project / "a.yaml"), str(project / "b.yaml")]
+    assert [line.split()[1] for line in built] == [str(booklets / "a.yaml"), str(booklets / "b.yaml")]
     assert files(out) == ["a-print.pdf", "a.pdf", "b-print.pdf", "b.pdf"]
     assert words(pdftotext(out / "a.pdf", 1)).startswith("First Booklet")
     assert words(pdftotext(out / "b.pdf", 1)).startswith("Second Booklet")
@@ -58,28 +58,28 @@ def test_build_two_manifests_on_two_workers(project: Path, tmp_path: Path, cache
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "65", "many"])
-def test_jobs_out_of_range_is_a_usage_error(project: Path, tmp_path: Path, jobs: str) -> None:
-    result = run("build", str(project / "a.yaml"), "--jobs", jobs, "--out", str(tmp_path / "out"))
+def test_jobs_out_of_range_is_a_usage_error(booklets: Path, tmp_path: Path, jobs: str) -> None:
+    result = run("build", str(booklets / "a.yaml"), "--jobs", jobs, "--out", str(tmp_path / "out"))
     assert result.exit_code == 2 and "--jobs" in result.output
     assert not (tmp_path / "out").exists()
 
 
-def test_a_missing_manifest_among_others_is_a_usage_error_and_builds_nothing(project: Path, tmp_path: Path) -> None:
-    result = run("build", str(project / "a.yaml"), str(project / "missing.yaml"), "-j", "1",
+def test_a_missing_manifest_among_others_is_a_usage_error_and_builds_nothing(booklets: Path, tmp_path: Path) -> None:
+    result = run("build", str(booklets / "a.yaml"), str(booklets / "missing.yaml"), "-j", "1",
                  "--out", str(tmp_path / "out"))
     assert result.exit_code == 2 and "missing.yaml" in result.output
     assert not (tmp_path / "out").exists()
 
 
-def test_a_broken_manifest_among_others_fails_before_any_output(project: Path, tmp_path: Path) -> None:
-    (project / "c.yaml").write_text("title: Broken\nstatements: [no-such-statement]\n")
-    result = run("build", str(project / "a.yaml"), str(project / "c.yaml"), "--out", str(tmp_path / "out"))
+def test_a_broken_manifest_among_others_fails_before_any_output(booklets: Path, tmp_path: Path) -> None:
+    (booklets / "c.yaml").write_text("title: Broken\nstatements: [no-such-statement]\n")
+    result = run("build", str(booklets / "a.yaml"), str(booklets / "c.yaml"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1 and "no-such-statement" in result.output and "Traceback" not in result.output
     assert files(tmp_path / "out") == []
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_weasyprint_that_cannot_load_fails_the_build_in_one_line(project: Path, tmp_path: Path, jobs: str) -> None:
+def test_a_weasyprint_that_cannot_load_fails_the_build_in_one_line(booklets: Path, tmp_path: Path, jobs: str) -> None:
     """No Pango on the machine: one clear error, exit status 1, nothing written, and no worker started again and
     again (it would fail the same way each time)."""
     script = """
@@ -93,7 +93,7 @@ from pamphlet.cli import main
 main(sys.argv[1:])
 """
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-c", script, "build", str(project / "a.yaml"), "--out", str(out),
+    done = subprocess.run([sys.executable, "-c", script, "build", str(booklets / "a.yaml"), "--out", str(out),
                            "--no-cache", "--jobs", jobs], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("Error: ") and "WeasyPrint cannot start: cannot load library 'libpango-1.0-0'" \
@@ -101,22 +101,22 @@ main(sys.argv[1:])
     assert files(out) == []
 
 
-def test_two_manifests_of_the_same_name_never_overwrite_each_other(project: Path, tmp_path: Path) -> None:
-    (project / "other").mkdir()
-    shutil.copy(project / "b.yaml", project / "other" / "a.yaml")
-    shutil.copytree(project / "statements", project / "other" / "statements")
+def test_two_manifests_of_the_same_name_never_overwrite_each_other(booklets: Path, tmp_path: Path) -> None:
+    (booklets / "other").mkdir()
+    shutil.copy(booklets / "b.yaml", booklets / "other" / "a.yaml")
+    shutil.copytree(booklets / "statements", booklets / "other" / "statements")
     out = tmp_path / "out"
-    result = run("build", str(project / "a.yaml"), str(project / "other" / "a.yaml"), "--out", str(out))
+    result = run("build", str(booklets / "a.yaml"), str(booklets / "other" / "a.yaml"), "--out", str(out))
     assert result.exit_code == 2
-    assert str(project / "a.yaml") in result.output and str(project / "other" / "a.yaml") in result.output
+    assert str(booklets / "a.yaml") in result.output and str(booklets / "other" / "a.yaml") in result.output
     assert files(out) == []
 
 
 # Progress
 
 
-def test_progress_of_eight_parts_or_more_is_printed_as_plain_lines_on_stderr(project: Path, tmp_path: Path) -> None:
-    result = run("build", str(project / "a.yaml"), str(project / "b.yaml"), "-j", "2", "--out", str(tmp_path / "o"))
+def test_progress_of_eight_parts_or_more_is_printed_as_plain_lines_on_stderr(booklets: Path, tmp_path: Path) -> None:
+    result = run("build", str(booklets / "a.yaml"), str(booklets / "b.yaml"), "-j", "2", "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("Rendered")]
     parts = [tuple(map(int, re.fullmatch(r"Rendered (\d+)/(\d+) parts", line).groups())) for line in lines]  # type: ignore[union-attr]
@@ -126,14 +126,14 @@ def test_progress_of_eight_parts_or_more_is_printed_as_plain_lines_on_stderr(pro
     done = [d for d, _ in parts]
     assert done == sorted(set(done)) and done[-1] == 10
     assert "Rendered" not in result.stdout and "\r" not in result.stderr
-    warm = run("build", str(project / "a.yaml"), str(project / "b.yaml"), "-j", "2", "--out", str(tmp_path / "w"))
+    warm = run("build", str(booklets / "a.yaml"), str(booklets / "b.yaml"), "-j", "2", "--out", str(tmp_path / "w"))
     assert warm.exit_code == 0 and "Rendered" not in warm.stderr  # everything came from the cache
     for name in ("a.pdf", "a-print.pdf", "b.pdf", "b-print.pdf"):
         assert (tmp_path / "w" / name).read_bytes() == (tmp_path / "o" / name).read_bytes()
 
 
-def test_few_parts_print_no_progress(project: Path, tmp_path: Path) -> None:
-    result = run("build", str(project / "a.yaml"), "-j", "1", "--out", str(tmp_path / "out"))
+def test_few_parts_print_no_progress(booklets: Path, tmp_path: Path) -> None:
+    result = run("build", str(booklets / "a.yaml"), "-j", "1", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert "Render" not in result.output
 
@@ -141,12 +141,12 @@ def test_few_parts_print_no_progress(project: Path, tmp_path: Path) -> None:
 # The cache
 
 
-def test_no_cache_leaves_the_cache_empty_and_a_default_build_fills_it(project: Path, tmp_path: Path,
+def test_no_cache_leaves_the_cache_empty_and_a_default_build_fills_it(booklets: Path, tmp_path: Path,
                                                                       cache_dir: Path) -> None:
-    result = run("build", str(project / "a.yaml"), "--no-cache", "--out", str(tmp_path / "one"))
+    result = run("build", str(booklets / "a.yaml"), "--no-cache", "--out", str(tmp_path / "one"))
     assert result.exit_code == 0, result.output
     assert files(cache_dir) == []
-    result = run("build", str(project / "a.yaml"), "--out", str(tmp_path / "two"))
+    result = run("build", str(booklets / "a.yaml"), "--out", str(tmp_path / "two"))
     assert result.exit_code == 0, result.output
     entries = files(cache_dir)
     assert entries and not [e for e in entries if e.endswith(".tmp")]
@@ -155,11 +155,11 @@ def test_no_cache_leaves_the_cache_empty_and_a_default_build_fills_it(project: P
     assert (tmp_path / "one" / "a.pdf").read_bytes() == (tmp_path / "two" / "a.pdf").read_bytes()
 
 
-def test_an_unwritable_cache_does_not_fail_the_build(project: Path, tmp_path: Path,
+def test_an_unwritable_cache_does_not_fail_the_build(booklets: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "a-file").write_text("")
     monkeypatch.setenv("PAMPHLET_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
-    result = run("build", str(project / "a.yaml"), "--out", str(tmp_path / "out"))
+    result = run("build", str(booklets / "a.yaml"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "a.pdf").is_file()
 
@@ -184,13 +184,13 @@ def test_layouts_lists_the_builtin_layouts_with_page_size_and_imposition() -> No
     assert "partials" not in found
 
 
-def test_layouts_with_a_manifest_adds_its_own_layouts(project: Path) -> None:
-    poster = project / "layouts" / "poster"
+def test_layouts_with_a_manifest_adds_its_own_layouts(booklets: Path) -> None:
+    poster = booklets / "layouts" / "poster"
     poster.mkdir(parents=True)
     (poster / "layout.yaml").write_text("description: One big page\nextends: booklet\nimposition: nup\n"
                                         "page:\n  a4: [200, 280]\n")
     assert "poster" not in rows(run("layouts"))
-    result = run("layouts", "--manifest", str(project / "a.yaml"))
+    result = run("layouts", "--manifest", str(booklets / "a.yaml"))
     assert result.exit_code == 0, result.output
     found = rows(result)
     assert "poster" in found and "booklet" in found
@@ -202,13 +202,15 @@ def test_layouts_with_a_missing_manifest_is_a_usage_error(tmp_path: Path) -> Non
     assert run("layouts", "--manifest", str(tmp_path / "missing.yaml")).exit_code == 2
 
 
-def test_layouts_with_a_broken_local_layout_reports_it_without_a_traceback(project: Path) -> None:
-    broken = project / "layouts" / "broken"
-    broken.mkdir(parents=True)
-    (broken / "layout.yaml").write_text("extends: booklet\nimposition: sadle\n")
-    result = run("layouts", "--manifest", str(project / "a.yaml"))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "sadle" in result.output
+def test_layouts_with_a_broken_local_layout_is_an_error_naming_the_file(booklets: Path) -> None:
+    """Bad input: one line naming the file and what is wrong in it, exit status 1, no traceback, no table."""
+    layout = booklets / "layouts" / "broken" / "layout.yaml"
+    layout.parent.mkdir(parents=True)
+    layout.write_text("extends: booklet\nimposition: sadle\n")
+    result = run("layouts", "--manifest", str(booklets / "a.yaml"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (result.exception, result.output)
+    assert result.stderr.startswith(f"Error: {layout}: imposition: unknown scheme 'sadle'"), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 @pytest.mark.parametrize("args", [["--help"], ["layouts"], ["list", "--library", str(ROOT / "statements")]])
@@ -222,12 +224,12 @@ def test_commands_that_render_nothing_load_no_pdf_library(args: list[str]) -> No
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_the_command_says_everything_and_leaves_no_temporary_files(project: Path, tmp_path: Path, jobs: str) -> None:
+def test_the_command_says_everything_and_leaves_no_temporary_files(booklets: Path, tmp_path: Path, jobs: str) -> None:
     """``pamphlet`` ends without freeing its objects one by one, unless WeasyPrint rendered in it (--jobs 1),
     whose copies of the fonts go only so: either way all output is written and nothing is left in TMPDIR."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    done = subprocess.run([sys.executable, "-m", "pamphlet", "build", str(project / "a.yaml"), "--out",
+    done = subprocess.run([sys.executable, "-m", "pamphlet", "build", str(booklets / "a.yaml"), "--out",
                            str(tmp_path / "out"), "--jobs", jobs], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "TMPDIR": str(scratch)}, check=False)
     assert done.returncode == 0, done.stderr

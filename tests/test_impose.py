@@ -8,11 +8,7 @@ written here, independent of pamphlet.schemes) and check the pages come out in r
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from io import BytesIO
 from itertools import pairwise
@@ -32,7 +28,7 @@ from pypdf.generic import (
 from pamphlet.errors import ImpositionError
 from pamphlet.impose import Imposed, impose
 from pamphlet.schemes import Options, SheetPlan, saddle
-from tests.conftest import page_sizes_mm, pdftotext, words
+from tests.conftest import page_sizes_mm, page_texts, pdftotext, text_boxes, words
 
 MM = 72 / 25.4
 A4 = "210mm 297mm"
@@ -91,34 +87,6 @@ class Seen:
 
 
 Cells = list[Seen | None]  # one side of a sheet, cell by cell, row by row from the top left, None: blank
-Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1 in points from the top left
-
-
-@contextmanager
-def written(pdf: bytes) -> Iterator[Path]:
-    """``pdf`` in a temporary file, for the tools that read files."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "in.pdf"
-        path.write_bytes(pdf)
-        yield path
-
-
-def text_boxes(pdf: bytes) -> list[tuple[tuple[float, float], list[Word]]]:
-    """Every page of ``pdf``: its size in points, and its words with their boxes (poppler's pdftotext -bbox)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
-    with written(pdf) as path:
-        xhtml = subprocess.run(["pdftotext", "-q", "-bbox", str(path), "-"], capture_output=True, text=True,
-                               check=True).stdout
-    pages = []
-    for chunk in xhtml.split("<page ")[1:]:
-        size = re.match(r'width="([\d.]+)" height="([\d.]+)"', chunk)
-        assert size is not None
-        found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-                           chunk)
-        pages.append(((float(size[1]), float(size[2])),
-                      [(t, float(a), float(b), float(c), float(d)) for a, b, c, d, t in found]))
-    return pages
 
 
 def read_sides(pdf: bytes, across: int, down: int, cell_mm: tuple[float, float] | None = None,
@@ -130,7 +98,8 @@ def read_sides(pdf: bytes, across: int, down: int, cell_mm: tuple[float, float] 
     """
     sides = []
     gutter = gutter_mm * MM
-    for (width, height), found in text_boxes(pdf):
+    for page in text_boxes(pdf):
+        width, height = page.width, page.height
         if cell_mm is None:
             cw, ch = (width - gutter * (across - 1)) / across, (height - gutter * (down - 1)) / down
         else:
@@ -138,15 +107,15 @@ def read_sides(pdf: bytes, across: int, down: int, cell_mm: tuple[float, float] 
         left = (width - across * cw - (across - 1) * gutter) / 2
         top = (height - down * ch - (down - 1) * gutter) / 2
         cells: Cells = [None] * (across * down)
-        for text, x0, y0, x1, y1 in found:
-            if not text.isdigit():
+        for word in page.words:
+            if not word.text.isdigit():
                 continue
-            x, y = (x0 + x1) / 2 - left, (y0 + y1) / 2 - top
+            x, y = (word.x0 + word.x1) / 2 - left, (word.y0 + word.y1) / 2 - top
             col, row = int(x // (cw + gutter)), int(y // (ch + gutter))
-            assert 0 <= col < across and 0 <= row < down, f"'Page {text}' outside the cells"
+            assert 0 <= col < across and 0 <= row < down, f"'Page {word.text}' outside the cells"
             index = row * across + col
-            assert cells[index] is None, f"two pages in cell {index}: {cells[index]} and {text}"
-            cells[index] = Seen(int(text), y - row * (ch + gutter) < ch / 2)
+            assert cells[index] is None, f"two pages in cell {index}: {cells[index]} and {word.text}"
+            cells[index] = Seen(int(word.text), y - row * (ch + gutter) < ch / 2)
         sides.append(cells)
     return sides
 
@@ -502,16 +471,10 @@ def rotated(pdf: bytes, angle: int, offset: tuple[float, float] = (0.0, 0.0)) ->
 def test_pages_with_rotate_are_imposed_as_shown(source: Source, angle: int, offset: tuple[float, float]) -> None:
     turned = rotated(source(5), angle, offset)
     assert all(page.rotation == angle for page in PdfReader(BytesIO(turned)).pages)
-    assert [words(t) for t in text_of(turned)] == [f"Page {k}" for k in range(1, 6)]
+    assert [words(t) for t in page_texts(turned)] == [f"Page {k}" for k in range(1, 6)]
     imposed = impose(turned, "saddle", Options(), "turned.pdf")
     assert imposed.sheet == "a4" and imposed.landscape and imposed.scale == 1.0
     assert_reads(fold_in_half(printed_sheets(imposed, 2, 1)), book(5, 8))
-
-
-def text_of(pdf: bytes) -> list[str]:
-    """The text of every page of ``pdf``, as poppler lays it out."""
-    with written(pdf) as path:
-        return [pdftotext(path, k + 1) for k in range(len(PdfReader(path).pages))]
 
 
 def test_pages_with_an_array_of_content_streams(source: Source) -> None:
@@ -532,23 +495,18 @@ def test_pages_with_an_array_of_content_streams(source: Source) -> None:
 
 def test_pages_of_mixed_sizes_are_centred_in_cells_of_the_largest(source: Source) -> None:
     mixed = source(7, A5, (A5, A6))
-    assert page_sizes_mm_of(mixed)[:2] == [(148.0, 210.0), (105.0, 148.0)]
+    assert page_sizes_mm(mixed)[:2] == [(148.0, 210.0), (105.0, 148.0)]
     imposed = impose(mixed, "saddle", Options(), "mixed.pdf")
     assert imposed.sheet == "a4" and imposed.scale == 1.0
     assert_reads(fold_in_half(printed_sheets(imposed, 2, 1)), book(7, 8))
 
     # page 7 (A5) is on the left of the first front, page 2 (A6) on the left of its back: centred in the same cell
     def left_word(side: int) -> tuple[float, float]:
-        [found] = [(x0, y0) for text, x0, y0, _, _ in text_boxes(imposed.pdf)[side][1] if text == "Page" and x0 < 421]
+        [found] = [(w.x0, w.y0) for w in text_boxes(imposed.pdf)[side].words if w.text == "Page" and w.x0 < 421]
         return found
 
     (a5_x, a5_y), (a6_x, a6_y) = left_word(0), left_word(1)
     assert (a6_x - a5_x, a6_y - a5_y) == pytest.approx(((148 - 105) / 2 * MM, (210 - 148) / 2 * MM), abs=0.5)
-
-
-def page_sizes_mm_of(pdf: bytes) -> list[tuple[float, float]]:
-    with written(pdf) as path:
-        return page_sizes_mm(path)
 
 
 # Options ---------------------------------------------------------------------------------------------------------
@@ -565,7 +523,7 @@ def test_sheet_is_chosen_from_the_page_size(source: Source, size: str, scheme: s
                                             sheet: str, mm: tuple[float, float]) -> None:
     imposed = impose(source(4, size), scheme, Options(across=grid[0], down=grid[1]), "in.pdf")
     assert (imposed.sheet, imposed.scale) == (sheet, 1.0)
-    assert set(page_sizes_mm_of(imposed.pdf)) == {mm}
+    assert set(page_sizes_mm(imposed.pdf)) == {mm}
 
 
 def contents(pdf: bytes) -> Iterator[str]:
@@ -613,10 +571,10 @@ def test_pages_too_big_are_scaled_to_fit_and_centred_never_cropped(source: Sourc
 def text_left(pdf: bytes) -> dict[int, float]:
     """Where each page's 'Page k' starts, from the left of its sheet, in mm."""
     found: dict[int, float] = {}
-    for _, boxes in text_boxes(pdf):
-        for (text, x0, _, x1, _), (number, n0, _, n1, _) in pairwise(boxes):
-            if text == "Page" and number.isdigit():
-                found[int(number)] = min(x0, n0, x1, n1) / MM
+    for page in text_boxes(pdf):
+        for word, number in pairwise(page.words):
+            if word.text == "Page" and number.text.isdigit():
+                found[int(number.text)] = min(word.x0, number.x0, word.x1, number.x1) / MM
     return found
 
 
@@ -699,7 +657,7 @@ def test_marks_are_thin_lines_outside_the_pages_and_their_bleed(source: Source, 
 def test_gutter_moves_cells_apart(source: Source) -> None:
     def lefts(gutter: float) -> list[float]:
         imposed = impose(source(1, A6), "nup", Options(sheet="a4", gutter_mm=gutter), "in.pdf")
-        return sorted(x0 / MM for text, x0, _, _, _ in text_boxes(imposed.pdf)[0][1] if text == "Page")
+        return sorted(w.x0 / MM for w in text_boxes(imposed.pdf)[0].words if w.text == "Page")
 
     assert [b - a for a, b in zip(lefts(0), lefts(10), strict=True)] == pytest.approx([-5, 5], abs=0.05)
 
@@ -713,7 +671,7 @@ def test_gutter_reads_back_in_order(source: Source) -> None:
 def test_bleed_is_placed_outside_the_cells_at_full_size(source: Source) -> None:
     bled = impose(source(4, "154mm 216mm"), "saddle", Options(bleed_mm=3), "bleed.pdf")
     assert (bled.sheet, bled.scale) == ("a4", 1.0)
-    assert page_sizes_mm_of(bled.pdf) == [(297.0, 210.0)] * 2
+    assert page_sizes_mm(bled.pdf) == [(297.0, 210.0)] * 2
     assert impose(source(4, "154mm 216mm"), "saddle", Options(sheet="a4"), "in.pdf").scale < 0.97
     assert_reads(fold_in_half(printed_sheets(bled, 2, 1)), book(4, 4))
     # the trimmed page fills its cell: its content (10 mm in from the bled edge) is 7 mm in from the cell

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,7 +16,17 @@ from pamphlet.layouts import available, find_layout
 from pamphlet.manifest import read_manifest
 from pamphlet.markdown import BREAK_AFTER, UNBROKEN, to_html
 from pamphlet.statements import read_library, select
-from tests.conftest import EXAMPLES, FIXTURES, assert_bundled_fonts, page_sizes_mm, pdftotext, project, words
+from tests.conftest import (
+    EXAMPLES,
+    FIXTURES,
+    assert_bundled_fonts,
+    page_sizes_mm,
+    page_texts,
+    pdftotext,
+    project,
+    require,
+    words,
+)
 
 MM = 72 / 25.4
 #: layout -> (reader page in mm, print sheet side in mm, sides a copy, imposition)
@@ -40,7 +48,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def reader_text(pdf: Path) -> str:
     """All pages of ``pdf`` as text, with the hyphens WeasyPrint added at line ends (U+2010) taken out again."""
-    text = "\n".join(pdftotext(pdf, n) for n in range(1, len(PdfReader(pdf).pages) + 1))
+    text = "\n".join(page_texts(pdf))
     return re.sub(r"\u2010[ \t]*\n\s*", "", text)
 
 
@@ -51,26 +59,19 @@ def tokens(text: str) -> list[str]:
 def in_order(expected: list[str], found: list[str]) -> list[str]:
     """The expected tokens that cannot be found after the ones before them (empty when all are in order)."""
     rest = iter(found)
-    missing = [token for token in expected if token not in rest]
-    return missing
+    return [token for token in expected if token not in rest]
 
 
 def zbarimg(png: Path) -> list[str]:
     """The codes zbarimg (Debian zbar-tools) reads in ``png``, as 'QR-Code:<data>' lines."""
-    if shutil.which("zbarimg") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("zbarimg (Debian zbar-tools) is missing; .ci/run installs it")
-        pytest.skip("zbarimg (Debian zbar-tools) is not installed")
+    require("zbarimg", "zbar-tools")
     done = subprocess.run(["zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
                           capture_output=True, text=True, check=False)
     return done.stdout.splitlines()
 
 
 def render_png(pdf: Path, page: int, dpi: int, out: Path) -> Path:
-    if shutil.which("pdftoppm") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftoppm (Debian poppler-utils) is missing; .ci/run installs it")
-        pytest.skip("pdftoppm (Debian poppler-utils) is not installed")
+    require("pdftoppm", "poppler-utils")
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
                     str(out)], check=True)
     return out.with_suffix(".png")
@@ -156,7 +157,7 @@ def test_leaflet_outside_holds_flap_back_and_cover_inside_the_text(tmp_path: Pat
     sheet, panel, height = result.printed[0], 297 * MM / 3, 210 * MM
     outside = [words(pdftotext(sheet, 1, (i * panel, 0, panel, height))) for i in range(3)]
     inside = [words(pdftotext(sheet, 2, (i * panel, 0, panel, height))) for i in range(3)]
-    reader = [words(pdftotext(result.reader, n)) for n in range(1, result.imposed.plan.pages + 1)]
+    reader = [words(text) for text in page_texts(result.reader)]
     plan = result.imposed.plan.sheets[0]
     assert plan.back is not None
     assert outside == ["" if s.page is None else reader[s.page] for s in plan.front.slots]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -14,14 +15,13 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from pamphlet.build import BuildResult, build
 from pamphlet.errors import PamphletError, StatementError
 from pamphlet.layouts import BUILTIN_LAYOUTS
 from pamphlet.renderer import Renderer
 from pamphlet.watch import _look, watch
-from tests.conftest import pdftotext, project, words
+from tests.conftest import all_words, project
 
 Builds = Generator[list[BuildResult] | PamphletError, None, None]
 
@@ -38,10 +38,6 @@ def step(builds: Builds) -> list[BuildResult] | PamphletError:
     return box[0]
 
 
-def text(pdf: Path) -> str:
-    return words(" ".join(pdftotext(pdf, n) for n in range(1, len(PdfReader(pdf).pages) + 1)))
-
-
 def save(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so a watcher sees it even within the file system's clock tick."""
     before = path.stat().st_mtime_ns if path.exists() else 0
@@ -50,11 +46,19 @@ def save(path: Path, text: str) -> None:
 
 
 def gone(pids: list[int], within: float = 30.0) -> bool:
-    """Whether every process of ``pids`` has ended, looking until ``within`` seconds have passed."""
+    """Whether every process of ``pids`` ends within ``within`` seconds, waiting on each as the kernel tells it."""
     end = time.monotonic() + within
-    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < end:
-        time.sleep(0.05)
-    return not any(Path(f"/proc/{pid}").exists() for pid in pids)
+    for pid in pids:
+        try:
+            handle = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue  # ended already
+        try:
+            if not select.select([handle], [], [], max(0.0, end - time.monotonic()))[0]:
+                return False
+        finally:
+            os.close(handle)
+    return True
 
 
 def output(process: subprocess.Popen[str]) -> Iterator[str]:
@@ -103,7 +107,7 @@ def test_an_edit_builds_again_with_the_same_workers_and_the_bytes_of_a_cold_buil
     save(tmp_path / "statements" / "two.md", STATEMENT.format(title="Two", body="The second statement, edited."))
     second = step(builds)
     assert isinstance(second, list)
-    assert "The second statement, edited." in text(second[0].reader)
+    assert "The second statement, edited." in all_words(second[0].reader)
     assert len(starts) == 1  # the workers stayed warm
     cold = build(booklet, tmp_path / "cold", renderer=Renderer(1, None))
     for made, fresh in ((second[0].reader, cold.reader), (second[0].printed[0], cold.printed[0])):
@@ -116,7 +120,7 @@ def test_a_new_statement_and_a_changed_manifest_are_seen(booklet: Path, builds: 
     save(booklet, "title: Watched\nstatements: [one, two, three]\n")
     result = step(builds)
     assert isinstance(result, list)
-    assert "A third statement." in text(result[0].reader)
+    assert "A third statement." in all_words(result[0].reader)
 
 
 def test_a_broken_statement_is_reported_and_the_last_good_pdf_kept_until_it_is_mended(
@@ -131,7 +135,7 @@ def test_a_broken_statement_is_reported_and_the_last_good_pdf_kept_until_it_is_m
     assert first[0].reader.read_bytes() == good
     save(statement, STATEMENT.format(title="One", body="Mended."))
     mended = step(builds)
-    assert isinstance(mended, list) and "Mended." in text(mended[0].reader)
+    assert isinstance(mended, list) and "Mended." in all_words(mended[0].reader)
 
 
 def test_a_changed_layout_starts_new_workers(tmp_path: Path, cache_dir: Path) -> None:
@@ -164,7 +168,8 @@ def test_look_skips_hidden_files_backups_and_the_output_folder(tmp_path: Path) -
     assert list(heavy) == [tmp_path / "a.md"]
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the worker processes from /proc")
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or not hasattr(os, "pidfd_open"),
+                    reason="reads the worker processes from /proc and waits on them with pidfd_open (Linux)")
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_sigterm_stops_watching_cleanly_with_its_workers(booklet: Path, tmp_path: Path, stop: int) -> None:
     command = [sys.executable, "-m", "pamphlet", "build", str(booklet), "--out", str(tmp_path / "out"), "--watch"]
@@ -174,9 +179,17 @@ def test_ctrl_c_or_sigterm_stops_watching_cleanly_with_its_workers(booklet: Path
                                env={**os.environ, "TMPDIR": str(temp)})
     try:
         lines = output(process)
-        assert next(line for line in lines if line.startswith("Watching")), "the first build never finished"
+        printed: list[str] = []
+        for line in lines:
+            printed.append(line)
+            if line.startswith("Watching"):
+                break
+        else:
+            err = process.stderr.read()  # type: ignore[union-attr]
+            pytest.fail(f"the first build never finished; it printed {printed!r} and on stderr {err!r}")
         save(tmp_path / "statements" / "one.md", STATEMENT.format(title="One", body="Changed."))
-        assert " Built " in next(lines)
+        rebuilt = next(lines, "")
+        assert " Built " in rebuilt, f"no rebuild after a change, but {rebuilt!r}"
         workers = [int(pid) for task in Path(f"/proc/{process.pid}/task").glob("*")
                    for pid in (task / "children").read_text().split()]
         assert workers  # one worker process, so that a layout change can start a fresh one
