@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -34,8 +36,19 @@ def test_a_file_that_reads_back_wrong_fails_and_keeps_every_old_file(tmp_path: P
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
 
 
-def test_ctrl_c_while_files_are_put_in_place_waits_until_all_are(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("threads", [0, 1])
+def test_ctrl_c_while_files_are_put_in_place_waits_until_all_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  threads: int) -> None:
+    """Also while another thread runs (WeasyPrint's libraries start some): the kernel may hand it the signal."""
+    done = threading.Event()
+
+    def busy() -> None:
+        while not done.is_set():
+            pass
+
+    others = [threading.Thread(target=busy) for _ in range(threads)]
+    for thread in others:
+        thread.start()
     old = {tmp_path / "a.pdf": b"old a", tmp_path / "b.pdf": b"old b"}
     write_atomically(old)
     replace = os.replace
@@ -43,9 +56,13 @@ def test_ctrl_c_while_files_are_put_in_place_waits_until_all_are(tmp_path: Path,
     def interrupted(src: str, dst: str) -> None:
         replace(src, dst)
         os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C, or SIGTERM, between the two files
+        time.sleep(0.01)  # this thread waits its turn: Python may act on the signal now
 
     monkeypatch.setattr(os, "replace", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        write_atomically({path: b"new" for path in old})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_atomically({path: b"new" for path in old})
+    finally:
+        done.set()
     assert {path.name: path.read_bytes() for path in old} == {"a.pdf": b"new", "b.pdf": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]
