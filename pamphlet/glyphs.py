@@ -38,7 +38,7 @@ def covered(fonts_dir: Path) -> frozenset[int]:
 
 def read_fonts(fonts_dir: Path) -> frozenset[int]:
     """Every code point that some font (*.ttf, *.otf) in ``fonts_dir`` maps to a glyph, read from the fonts."""
-    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont
 
     codes: set[int] = set()
     for path in sorted(p for p in fonts_dir.iterdir() if p.suffix.lower() in (".ttf", ".otf")):

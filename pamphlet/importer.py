@@ -160,7 +160,7 @@ def slug(title: str) -> str:
 
 def detect_language(text: str) -> str:
     """The text's language as a two-letter code (py3langid's model, which ships inside the package)."""
-    import py3langid  # type: ignore[import-untyped]
+    import py3langid
 
     return str(py3langid.classify(text)[0])
 

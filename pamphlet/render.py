@@ -9,6 +9,8 @@ import logging
 import mimetypes
 import stat
 import sys
+import types
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,7 +116,7 @@ def _layout(html: str, job: Job, warnings: list[str]) -> Any:
 #: A line in every bundled face: laying it out loads what any first render would load.
 _WARM_UP = "".join(
     f'<p style="font: {style} 10pt {family}">Organise, agitate, educate</p>'
-    for family in ('"Pamphlet Serif"', '"Pamphlet Sans"', '"Pamphlet Arabic"')
+    for family in ("'Pamphlet Serif'", "'Pamphlet Sans'", "'Pamphlet Arabic'")
     for style in ("normal", "bold", "italic", "italic bold")
 )
 
@@ -170,11 +172,18 @@ def _weasyprint() -> Any:
         finally:
             ctypes.util.find_library = lookup
     try:
+        import pydyf
         import weasyprint
     except (OSError, ImportError) as err:
         raise RenderError(f"WeasyPrint cannot start: {err}; it needs the Pango library (see the README's "
                           "'What your system needs')") from None
+    pydyf.zlib = _DEFLATE
     return weasyprint
+
+
+#: The zlib that pydyf, which writes WeasyPrint's PDFs, compresses with: at level 6 (zlib's default) instead of
+#: the 9 it asks for, which costs a tenth of all rendering time to make the PDFs about 1% smaller.
+_DEFLATE = types.SimpleNamespace(**{**vars(zlib), "compressobj": lambda level=6, *args: zlib.compressobj(6, *args)})
 
 
 def _fetcher(roots: tuple[Path, ...]) -> Any:
