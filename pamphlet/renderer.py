@@ -58,7 +58,8 @@ class Renderer:
         if self._pooled and not self._workers:
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             self._scratch = Path(tempfile.mkdtemp(prefix="pamphlet-workers-"))
-            self._workers = [_Worker(context, self._scratch, self.cache_dir, eager=not n) for n in range(self.jobs)]
+            for n in range(self.jobs):
+                self._workers.append(_Worker(context, self._scratch, self.cache_dir, not n, self._workers))
 
     def _stop(self) -> None:
         """Stop every worker at once (a job still rendering has nobody waiting for it) and clear up after them."""
@@ -123,9 +124,10 @@ class Renderer:
 class _Worker:
     """A worker process and this process's end of the pipe it takes jobs from and answers on."""
 
-    def __init__(self, context: Any, scratch: Path, cache_dir: Path | None, eager: bool) -> None:
+    def __init__(self, context: Any, scratch: Path, cache_dir: Path | None, eager: bool, others: list[_Worker]) -> None:
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_serve, args=(theirs, scratch, cache_dir, eager), daemon=True)
+        ours = (self.connection, *(other.connection for other in others))  # a forked process has them too
+        self.process = context.Process(target=_serve, args=(theirs, ours, scratch, cache_dir, eager), daemon=True)
         self.process.start()
         theirs.close()
 
@@ -156,12 +158,17 @@ class _Worker:
                            "try again with fewer --jobs")
 
 
-def _serve(connection: Connection, scratch: Path, cache_dir: Path | None, eager: bool) -> None:
+def _serve(connection: Connection, commands: tuple[Connection, ...], scratch: Path, cache_dir: Path | None,
+           eager: bool) -> None:
     """A worker: leave Ctrl-C to the command and end quietly on SIGTERM, keep temporary files in ``scratch``, warm
     up (if ``eager``, at once; else with its first job, so that a rebuild needing one worker leaves the cores to
-    the rest), then render each job it is sent until the pipe closes, answering with the rendering or the error."""
+    the rest), then render each job it is sent, answering with the rendering or the error. The pipe closes when
+    the command has ended without stopping it (killed): then clear up after the workers and end too. (Hence the
+    command's ends of the pipes, which this process has as a copy of it, are closed first.)"""
     from pamphlet.render import warm_up
 
+    for end in commands:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     tempfile.tempdir = str(scratch)
@@ -173,6 +180,7 @@ def _serve(connection: Connection, scratch: Path, cache_dir: Path | None, eager:
         try:
             job = connection.recv()
         except EOFError:
+            shutil.rmtree(scratch, ignore_errors=True)
             return
         try:
             cache.hyphenation(cache_dir)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 import os
 import re
+import select
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 from io import BytesIO
 from pathlib import Path
@@ -246,6 +249,34 @@ def test_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.Mo
     with Renderer(workers, isolated=True) as renderer:
         renderer.run(make_jobs(tmp_path, 2))
         assert [p.name for p in scratch.glob("pamphlet-workers-*/weasyprint-*")]  # WeasyPrint's copies of the fonts
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waits on the workers with pidfd_open (Linux)")
+def test_workers_of_a_killed_command_end_and_leave_no_temporary_files(tmp_path: Path) -> None:
+    """Killed (by the out-of-memory killer, or kill -9), the command cannot stop its workers: they end by themselves."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    script = f"""
+import sys, time
+from pathlib import Path
+from pamphlet.render import Job
+from pamphlet.renderer import Renderer
+with Renderer(2) as renderer:
+    base = Path({str(tmp_path)!r})
+    renderer.run([Job(("<p>One</p>",), base, (base,)), Job(("<p>Two</p>",), base, (base,))])
+    print(*(worker.process.pid for worker in renderer._workers), flush=True)
+    time.sleep(600)
+"""
+    command = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        workers = [os.pidfd_open(int(pid)) for pid in command.stdout.readline().split()]  # type: ignore[union-attr]
+        assert len(workers) == 2 and list(scratch.glob("pamphlet-workers-*/weasyprint-*"))
+    finally:
+        command.kill()
+        command.wait()
+    assert all(select.select([worker], [], [], 30)[0] for worker in workers), "a worker is still running"
     assert list(scratch.iterdir()) == []
 
 
