@@ -345,11 +345,12 @@ def watch_edit(command: list[str], cwd: Path, env: dict[str, str], statement: Pa
         seconds = time.perf_counter() - started
         total, peaks = sample_tree(process.pid)
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # as Ctrl-C, which a benchmark started in the background ignores
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
     error = None if " Built " in rebuilt else f"no rebuild reported: {rebuilt.strip()[:120] or 'none in 2 minutes'}"
     return Measurement(seconds, total / 1e6, max(peaks.values(), default=0) / 1e6, error)
 
