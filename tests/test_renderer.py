@@ -27,7 +27,7 @@ from pamphlet.build import build
 from pamphlet.errors import RenderError
 from pamphlet.render import Job, Rendered, render
 from pamphlet.renderer import Renderer
-from tests.conftest import EXAMPLES, ROOT, pdftotext, words
+from tests.conftest import EXAMPLES, ROOT, all_words, words
 
 
 @pytest.fixture
@@ -335,7 +335,7 @@ def test_real_candidates_shrink_until_they_fit(tmp_path: Path) -> None:
 # Whole builds: the number of workers and the cache never change a byte, and never serve stale parts
 
 
-def project(tmp_path: Path) -> Path:
+def anti_war(tmp_path: Path) -> Path:
     """A copy of examples/anti-war.yaml and the statements library, safe to edit."""
     folder = tmp_path / "project"
     shutil.copytree(ROOT / "statements", folder / "statements")
@@ -354,12 +354,6 @@ def built(manifest: Path, out: Path, workers: int, cache_dir: Path | None,
     return result.reader.read_bytes(), result.printed[0].read_bytes()
 
 
-def text_of(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "read-back.pdf"
-    path.write_bytes(pdf)
-    return " ".join(words(pdftotext(path, n)) for n in range(1, len(PdfReader(path).pages) + 1))
-
-
 def test_workers_and_cache_give_byte_identical_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     manifest, store = EXAMPLES / "anti-war.yaml", tmp_path / "cache"
@@ -376,7 +370,7 @@ def test_workers_and_cache_give_byte_identical_builds(tmp_path: Path, monkeypatc
 def test_an_edited_statement_is_rendered_again_never_served_stale(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    manifest, store = project(tmp_path), tmp_path / "cache"
+    manifest, store = anti_war(tmp_path), tmp_path / "cache"
     old = built(manifest, tmp_path / "old", 2, store)
     statement = manifest.parent / "statements" / "russia-out-of-ukraine-solidarity-with-ukraines.md"
     text = statement.read_text()
@@ -388,14 +382,14 @@ def test_an_edited_statement_is_rendered_again_never_served_stale(tmp_path: Path
     assert new == fresh
     assert new[0] != old[0] and new[1] != old[1]
     assert progress[0] == (1, 1) and len(progress) <= 2  # the group holding the statement (and maybe the contents)
-    read = text_of(new[0], tmp_path)
+    read = all_words(new[0])
     assert "a valiant resistance" in read and "a heroic resistance" not in read
 
 
 def test_an_edited_layout_stylesheet_is_rendered_again_never_served_stale(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    manifest, store = project(tmp_path), tmp_path / "cache"
+    manifest, store = anti_war(tmp_path), tmp_path / "cache"
     local = manifest.parent / "layouts" / "local"
     local.mkdir(parents=True)
     (local / "layout.yaml").write_text("description: the booklet, locally styled\nextends: booklet\n")
@@ -407,5 +401,5 @@ def test_an_edited_layout_stylesheet_is_rendered_again_never_served_stale(tmp_pa
     fresh = built(manifest, tmp_path / "fresh", 2, None)
     assert new == fresh
     assert new[0] != old[0]
-    assert text_of(new[0], tmp_path).count("[revised]") == 4  # once after each statement's title
-    assert "[revised]" not in text_of(old[0], tmp_path)
+    assert all_words(new[0]).count("[revised]") == 4  # once after each statement's title
+    assert "[revised]" not in all_words(old[0])
