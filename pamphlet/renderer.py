@@ -163,8 +163,9 @@ def _serve(connection: Connection, commands: tuple[Connection, ...], scratch: Pa
     """A worker: leave Ctrl-C to the command and end quietly on SIGTERM, keep temporary files in ``scratch``, warm
     up (if ``eager``, at once; else with its first job, so that a rebuild needing one worker leaves the cores to
     the rest), then render each job it is sent, answering with the rendering or the error. The pipe closes when
-    the command has ended without stopping it (killed): then clear up after the workers and end too. (Hence the
-    command's ends of the pipes, which this process has as a copy of it, are closed first.)"""
+    the command has ended without stopping it (killed), idle or while this renders: then clear up after the
+    workers and end too. (Hence the command's ends of the pipes, which this process has as a copy of it, are
+    closed first.)"""
     from pamphlet.render import warm_up
 
     for end in commands:
@@ -176,18 +177,16 @@ def _serve(connection: Connection, commands: tuple[Connection, ...], scratch: Pa
         with contextlib.suppress(Exception):  # each job warms up again first, and answers why it cannot
             cache.hyphenation(cache_dir)
             warm_up()
-    while True:
-        try:
+    with contextlib.suppress(EOFError, OSError):  # the pipe closed
+        while True:
             job = connection.recv()
-        except EOFError:
-            shutil.rmtree(scratch, ignore_errors=True)
-            return
-        try:
-            cache.hyphenation(cache_dir)
-            answer: Rendered | PamphletError = render(job)
-        except Exception as err:  # the command reports it
-            answer = _reported(err)
-        connection.send(answer)
+            try:
+                cache.hyphenation(cache_dir)
+                answer: Rendered | PamphletError = render(job)
+            except Exception as err:  # the command reports it
+                answer = _reported(err)
+            connection.send(answer)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _reported(err: Exception) -> PamphletError:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -253,31 +254,51 @@ def test_workers_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waits on the workers with pidfd_open (Linux)")
-def test_workers_of_a_killed_command_end_and_leave_no_temporary_files(tmp_path: Path) -> None:
-    """Killed (by the out-of-memory killer, or kill -9), the command cannot stop its workers: they end by themselves."""
+@pytest.mark.parametrize("when", ["idle", "rendering"])
+def test_workers_of_a_killed_command_end_and_leave_no_temporary_files(tmp_path: Path, when: str) -> None:
+    """Killed (by the out-of-memory killer, or kill -9), the command cannot stop its workers: they end by themselves,
+    quietly, between jobs or once the job they render has nobody to take it."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     script = f"""
-import sys, time
+import time
 from pathlib import Path
-from pamphlet.render import Job
+import pamphlet.renderer
+from pamphlet.render import Job, render
 from pamphlet.renderer import Renderer
+
+def slow(job):
+    (base / f"rendering-{{job.htmls[0]}}").touch()
+    time.sleep(2)
+    return render(job)
+
+base = Path({str(tmp_path)!r})
+jobs = [Job(("One",), base, (base,)), Job(("Two",), base, (base,))]
+if {when == "rendering"}:
+    pamphlet.renderer.render = slow  # before the workers are forked
 with Renderer(2) as renderer:
-    base = Path({str(tmp_path)!r})
-    renderer.run([Job(("<p>One</p>",), base, (base,)), Job(("<p>Two</p>",), base, (base,))])
     print(*(worker.process.pid for worker in renderer._workers), flush=True)
+    renderer.run(jobs)
+    print("rendered", flush=True)
     time.sleep(600)
 """
-    command = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "TMPDIR": str(scratch)})
+    command = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "TMPDIR": str(scratch)})
     try:
         workers = [os.pidfd_open(int(pid)) for pid in command.stdout.readline().split()]  # type: ignore[union-attr]
+        if when == "idle":
+            assert command.stdout.readline() == "rendered\n"  # type: ignore[union-attr]
+        else:
+            end = time.monotonic() + 30
+            while len(list(tmp_path.glob("rendering-*"))) < 2 and time.monotonic() < end:
+                time.sleep(0.05)
         assert len(workers) == 2 and list(scratch.glob("pamphlet-workers-*/weasyprint-*"))
     finally:
         command.kill()
         command.wait()
     assert all(select.select([worker], [], [], 30)[0] for worker in workers), "a worker is still running"
     assert list(scratch.iterdir()) == []
+    assert "Traceback" not in command.stderr.read()  # type: ignore[union-attr]
 
 
 # Choosing among candidates (the layout step replaced by page counts, so any sequence can be tried)
