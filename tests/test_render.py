@@ -90,6 +90,35 @@ print("ok")
     assert done.stdout.strip() == "ok", done.stderr
 
 
+def test_weasyprint_imports_fonttools_subsetter_and_instancer_only_when_it_calls_them() -> None:
+    """Not with WeasyPrint, nor for pamphlet's own fonts: when called, on a system without HarfBuzz's subsetter
+    (the PDF is then as readable), or for a variable font (the real instancer answers, refusing a static one)."""
+    script = """
+import sys
+from pathlib import Path
+from pypdf import PdfReader
+from fontTools.ttLib import TTFont
+from pamphlet.layouts import FONTS
+from pamphlet.render import Job, _weasyprint, render
+fonts = _weasyprint() and sys.modules["weasyprint.pdf.fonts"]
+html = '<p style="font-family: Pamphlet Serif">Hello, comrades</p>'
+job = Job((html,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",))
+render(job)
+assert not {"fontTools.subset", "fontTools.varLib"} & set(sys.modules), "imported before they are called"
+fonts.harfbuzz_subset = None
+rendered = render(job)
+assert any("Using fontTools" in w for w in rendered.warnings), rendered.warnings
+assert "fontTools.subset" in sys.modules
+print(PdfReader(__import__("io").BytesIO(rendered.pdf)).pages[0].extract_text())
+try:
+    fonts.instantiateVariableFont(TTFont(FONTS / "NotoSans-Regular.ttf"), {"wght": 700}, static=True)
+except ValueError as err:
+    print(err)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stdout.splitlines() == ["Hello, comrades", "Missing required table fvar"], done.stderr
+
+
 def test_pdf_streams_are_deflated_at_zlib_s_default_level(tmp_path: Path) -> None:
     """Level 6, not the 9 that pydyf asks for: rendering is a tenth faster, the PDF about 1% larger."""
     pdf, _ = render_pdf("<p>Hello, comrades</p>" * 40, tmp_path, (tmp_path,))
