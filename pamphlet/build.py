@@ -13,12 +13,13 @@ from typing import Any
 from pypdf import PdfWriter
 
 from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
+from pamphlet.bundled import FONTS, PARTIALS
 from pamphlet.context import context, source_date
 from pamphlet.errors import RenderError, problems_error
 from pamphlet.fit import pad_before_closing, size_steps, too_long
 from pamphlet.glyphs import missing
 from pamphlet.impose import Imposed, impose
-from pamphlet.layouts import FONTS, PARTIALS, Layout, find_layout
+from pamphlet.layouts import Layout, find_layout
 from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.output import write_atomically
 from pamphlet.render import Job, Rendered

@@ -8,7 +8,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from pamphlet.layouts import FONTS, Layout
+from pamphlet.bundled import FONTS
+from pamphlet.layouts import Layout
 from pamphlet.manifest import Manifest
 from pamphlet.markdown import printed_url, to_html
 from pamphlet.qr import is_web_address, qr_code

@@ -9,16 +9,10 @@ from typing import Any
 
 import jinja2
 
+from pamphlet.bundled import BUILTIN_LAYOUTS, PARTIALS
 from pamphlet.errors import LayoutError, problems_error
 from pamphlet.yamlfile import Fields, parse
 
-_HERE = Path(__file__).resolve().parent
-#: Built-in layouts and fonts: inside the installed package, or beside it in a source checkout.
-DATA_ROOT = _HERE if (_HERE / "layouts").is_dir() else _HERE.parent
-BUILTIN_LAYOUTS = DATA_ROOT / "layouts"
-#: Templates every layout may include (``{% include "qr.html.j2" %}``); not a layout itself.
-PARTIALS = BUILTIN_LAYOUTS / "partials"
-FONTS = DATA_ROOT / "fonts"
 PAPERS = ("a4", "letter")
 TEMPLATE = "document.html.j2"
 MIN_SIZE = 8.0  #: the smallest body text size, in points, that pamphlet prints

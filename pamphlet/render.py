@@ -139,7 +139,7 @@ def warm_up() -> None:
     load WeasyPrint, the bundled fonts and the English hyphenation patterns (a tenth of a second)."""
     import pyphen
 
-    from pamphlet.layouts import FONTS
+    from pamphlet.bundled import FONTS
 
     _layout(_WARM_UP, Job((_WARM_UP,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",)), [])
     pyphen.Pyphen(lang="en")  # pyphen keeps the patterns for every later use in this process

@@ -9,9 +9,10 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from pathlib import Path
 
 from pamphlet.build import BuildResult, build_many
+from pamphlet.bundled import FONTS, PARTIALS
 from pamphlet.errors import PamphletError
 from pamphlet.glyphs import covered
-from pamphlet.layouts import FONTS, PARTIALS, reload_templates, search_path
+from pamphlet.layouts import reload_templates, search_path
 from pamphlet.manifest import read_manifest
 from pamphlet.renderer import Renderer
 from pamphlet.statements import find_library

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
 from pamphlet.build import BuildResult, build
+from pamphlet.bundled import FONTS
 from pamphlet.errors import RenderError
 from pamphlet.impose import impose
-from pamphlet.layouts import FONTS
 from pamphlet.manifest import Manifest, read_manifest
 from pamphlet.render import Job, Rendered, render
 from pamphlet.schemes import Options

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from pamphlet import glyphs
 from pamphlet.build import build
+from pamphlet.bundled import FONTS
 from pamphlet.glyphs import covered, missing
-from pamphlet.layouts import FONTS
 from pamphlet.statements import read_library, read_statement
 from tests.conftest import FIXTURES, ROOT, assert_bundled_fonts, pdftotext
 

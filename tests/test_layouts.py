@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pamphlet.bundled import BUILTIN_LAYOUTS
 from pamphlet.errors import LayoutError
-from pamphlet.layouts import BUILTIN_LAYOUTS, available, find_layout
+from pamphlet.layouts import available, find_layout
 
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "layouts"  # holds layouts/booklet and layouts/poster
 OWN = PROJECT / "layouts"

@@ -303,7 +303,7 @@ def test_a_flyer_sets_its_own_pull_quote_large_and_a_statement_s_with_the_text(t
 
 
 @pytest.mark.parametrize("name", ["zine", "leaflet", "flyer"])
-def test_code_in_a_line_and_in_a_block_is_set_in_the_bundled_sans_a_tenth_smaller_than_the_text(name: str, tmp_path: Path) -> None:
+def test_code_inline_and_in_a_block_is_in_the_bundled_sans_a_tenth_smaller_than_text(name: str, tmp_path: Path) -> None:
     manifest = project(tmp_path, f"title: M\nlayout: {name}\nstatements: [s]\n", {
         "s": "---\ntitle: S\n---\n\nText with `inline` code.\n\n```\nblock code\n```\n"})
     (text, *_), (inline,), (block,) = styles(manifest, "Text with", "inline", "block code")

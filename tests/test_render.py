@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
-from pamphlet.layouts import FONTS
+from pamphlet.bundled import FONTS
 from pamphlet.render import _WARM_UP, Job, render
 from tests.conftest import pdftotext, render_pdf, words
 
@@ -90,26 +90,29 @@ print("ok")
     assert done.stdout.strip() == "ok", done.stderr
 
 
-def test_weasyprint_imports_fonttools_subsetter_and_instancer_only_when_it_calls_them() -> None:
-    """Not with WeasyPrint, nor for pamphlet's own fonts: when called, on a system without HarfBuzz's subsetter
-    (the PDF is then as readable), or for a variable font (the real instancer answers, refusing a static one)."""
+def test_rendering_imports_fonttools_subsetter_and_instancer_only_when_weasyprint_calls_them() -> None:
+    """Not with WeasyPrint, nor for pamphlet's own fonts (nor jinja2 and yaml, which a worker never needs): when
+    called, on a system without HarfBuzz's subsetter (the PDF is then as readable), or for a variable font (the real
+    instancer answers, refusing a static one)."""
     script = """
 import sys
-from pathlib import Path
+from io import BytesIO
 from pypdf import PdfReader
 from fontTools.ttLib import TTFont
-from pamphlet.layouts import FONTS
-from pamphlet.render import Job, _weasyprint, render
-fonts = _weasyprint() and sys.modules["weasyprint.pdf.fonts"]
+from pamphlet.bundled import FONTS
+from pamphlet.render import Job, render, warm_up
+warm_up()
+fonts = sys.modules["weasyprint.pdf.fonts"]
 html = '<p style="font-family: Pamphlet Serif">Hello, comrades</p>'
 job = Job((html,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",))
 render(job)
-assert not {"fontTools.subset", "fontTools.varLib"} & set(sys.modules), "imported before they are called"
+unneeded = {"fontTools.subset", "fontTools.varLib", "jinja2", "yaml"} & set(sys.modules)
+assert not unneeded, unneeded
 fonts.harfbuzz_subset = None
 rendered = render(job)
 assert any("Using fontTools" in w for w in rendered.warnings), rendered.warnings
 assert "fontTools.subset" in sys.modules
-print(PdfReader(__import__("io").BytesIO(rendered.pdf)).pages[0].extract_text())
+print(PdfReader(BytesIO(rendered.pdf)).pages[0].extract_text())
 try:
     fonts.instantiateVariableFont(TTFont(FONTS / "NotoSans-Regular.ttf"), {"wght": 700}, static=True)
 except ValueError as err:

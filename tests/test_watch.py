@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from pamphlet.build import BuildResult, build
+from pamphlet.bundled import BUILTIN_LAYOUTS
 from pamphlet.errors import PamphletError, StatementError
-from pamphlet.layouts import BUILTIN_LAYOUTS
 from pamphlet.renderer import Renderer
 from pamphlet.watch import _look, watch
 from tests.conftest import all_words, project
