@@ -11,6 +11,8 @@ benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import platform
@@ -551,6 +553,9 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="Write the results into benchmarks/RESULTS.md.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    # As `pip install` does: else, where Python may not write bytecode (PYTHONDONTWRITEBYTECODE, a read-only
+    # checkout), every command would compile pamphlet's modules anew, 0.03 s that no user's command spends.
+    compileall.compile_dir(importlib.util.find_spec("pamphlet").submodule_search_locations[0], quiet=1)
     load_before = os.getloadavg()[0]
     found = features()
     say(
