@@ -189,7 +189,8 @@ _ON_FIRST_CALL = {
 
 @contextlib.contextmanager
 def _lightly() -> Iterator[None]:
-    """Import WeasyPrint in half the time, or leave none of it imported.
+    """Import WeasyPrint, in this block, in two thirds of the time; should that fail, leave none of it imported,
+    for the usual way to try again.
 
     The modules of ``_ON_FIRST_CALL`` are imported when WeasyPrint first calls them, not with it. And on Linux,
     where its libraries load by their ``.so.N`` names, but first each other spelling of the name is tried through
@@ -225,6 +226,7 @@ class _StandIn(types.ModuleType):
 
 
 def _call(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call ``name`` of ``module``, imported now if it is not yet."""
     return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
 
