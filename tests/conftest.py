@@ -205,3 +205,25 @@ def assert_bundled_fonts(*pdfs: Path) -> None:
         used = fonts(pdf)
         assert used and all(used.values()), used
         assert all(re.match(r"^/[A-Z]{6}\+Pamphlet-", name) for name in used), used
+
+
+A4 = "210mm 297mm"
+A5 = "148mm 210mm"
+A6 = "105mm 148mm"
+A7 = "74.25mm 105mm"  # an eighth of A4: a zine panel
+
+
+def numbered(pages: int, size: str = A5, sizes: tuple[str, ...] = ()) -> bytes:
+    """A real WeasyPrint PDF whose page k shows 'Page k' in large type at its top.
+
+    ``sizes``, if given, are cycled through as the sizes of successive pages (mixed sizes).
+    """
+    import weasyprint
+
+    html = f"<style>@page {{ size: {size}; margin: 10mm }} p {{ font-size: 30pt; margin: 0; break-after: page }}"
+    html += "".join(f"@page s{i} {{ size: {s} }} .s{i} {{ page: s{i} }}" for i, s in enumerate(sizes))
+    html += "</style>"
+    html += "".join(
+        f"<p class='s{(k - 1) % len(sizes)}'>Page {k}</p>" if sizes else f"<p>Page {k}</p>" for k in range(1, pages + 1)
+    )
+    return bytes(weasyprint.HTML(string=html).write_pdf())

@@ -15,23 +15,9 @@ from pamphlet.cli import main
 from pamphlet.howto import summary
 from pamphlet.impose import impose
 from pamphlet.schemes import Options
-from tests.conftest import page_sizes_mm, pdftotext, words
+from tests.conftest import A4, A6, A7, numbered, page_sizes_mm, pdftotext, words
 
-A4 = "210mm 297mm"
 A3 = "297mm 420mm"
-A5 = "148mm 210mm"
-A6 = "105mm 148mm"
-A7 = "74.25mm 105mm"
-
-
-def numbered(pages: int, size: str = A5) -> bytes:
-    """A real WeasyPrint PDF whose page k shows 'Page k' in large type at its top."""
-    import weasyprint
-
-    html = f"<style>@page {{ size: {size}; margin: 10mm }} p {{ font-size: 30pt; margin: 0; break-after: page }}"
-    html += "</style>"
-    html += "".join(f"<p>Page {k}</p>" for k in range(1, pages + 1))
-    return bytes(weasyprint.HTML(string=html).write_pdf())
 
 
 @pytest.fixture(scope="module")

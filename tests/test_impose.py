@@ -28,31 +28,11 @@ from pypdf.generic import (
 from pamphlet.errors import ImpositionError
 from pamphlet.impose import Imposed, impose
 from pamphlet.schemes import Options, SheetPlan, saddle
-from tests.conftest import page_sizes_mm, page_texts, pdftotext, text_boxes, words
+from tests.conftest import A4, A5, A6, A7, numbered, page_sizes_mm, page_texts, pdftotext, text_boxes, words
 
 MM = 72 / 25.4
-A4 = "210mm 297mm"
-A5 = "148mm 210mm"
-A6 = "105mm 148mm"
-A7 = "74.25mm 105mm"  # an eighth of A4: a zine panel
 PANEL = "99mm 210mm"  # a third of A4 landscape: a trifold panel
 Source = Callable[..., bytes]
-
-
-def numbered(pages: int, size: str = A5, sizes: tuple[str, ...] = ()) -> bytes:
-    """A real WeasyPrint PDF whose page k shows 'Page k' in large type at its top.
-
-    ``sizes``, if given, are cycled through as the sizes of successive pages (mixed sizes).
-    """
-    import weasyprint
-
-    html = f"<style>@page {{ size: {size}; margin: 10mm }} p {{ font-size: 30pt; margin: 0; break-after: page }}"
-    html += "".join(f"@page s{i} {{ size: {s} }} .s{i} {{ page: s{i} }}" for i, s in enumerate(sizes))
-    html += "</style>"
-    html += "".join(
-        f"<p class='s{(k - 1) % len(sizes)}'>Page {k}</p>" if sizes else f"<p>Page {k}</p>" for k in range(1, pages + 1)
-    )
-    return bytes(weasyprint.HTML(string=html).write_pdf())
 
 
 @pytest.fixture(scope="module")
