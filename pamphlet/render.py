@@ -189,7 +189,7 @@ _ON_FIRST_CALL = {
 
 @contextlib.contextmanager
 def _lightly() -> Iterator[None]:
-    """Import WeasyPrint, in this block, in two thirds of the time; should that fail, leave none of it imported,
+    """Import WeasyPrint, in this block, in two fifths of the time; should that fail, leave none of it imported,
     for the usual way to try again.
 
     The modules of ``_ON_FIRST_CALL`` are imported when WeasyPrint first calls them, not with it. And on Linux,
