@@ -445,8 +445,8 @@ def report(
         f" {os.getloadavg()[0]:.1f} after.",
         f"Each command is one process (start-up included); sizes and tools interleaved within each run;"
         f" medians of {runs} runs. Seconds are wall time; *tree MB* is the peak of the RSS summed over the"
-        " command's whole process tree (sampled every 50 ms); *largest MB* is the peak RSS of its largest"
-        " single process (VmHWM / ru_maxrss). Pages are those of each tool's A5 PDF.",
+        f" command's whole process tree (sampled every {SAMPLE_SECONDS * 1000:.0f} ms); *largest MB* is the peak"
+        " RSS of its largest single process (VmHWM / ru_maxrss). Pages are those of each tool's A5 PDF.",
         "",
         "| booklet | tool | pages | seconds | tree MB | largest MB | time / bare WeasyPrint |",
         "|---|---|---|---|---|---|---|",

@@ -17,7 +17,7 @@ from typing import Any
 
 from pamphlet import cache
 from pamphlet.errors import PamphletError, RenderError
-from pamphlet.render import Job, Rendered, render
+from pamphlet.render import Job, Rendered, render, warm_up
 
 Progress = Callable[[int, int], None]  # (rendered so far, to render in all)
 
@@ -166,8 +166,6 @@ def _serve(connection: Connection, commands: tuple[Connection, ...], scratch: Pa
     the command has ended without stopping it (killed), idle or while this renders: then clear up after the
     workers and end too. (Hence the command's ends of the pipes, which this process has as a copy of it, are
     closed first.)"""
-    from pamphlet.render import warm_up
-
     for end in commands:
         end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
