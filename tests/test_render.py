@@ -122,6 +122,27 @@ except ValueError as err:
     assert done.stdout.splitlines() == ["Hello, comrades", "Missing required table fvar"], done.stderr
 
 
+def test_array_types_that_weasyprint_asks_for_are_made_without_parsing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For each font of each PDF, WeasyPrint asks cffi for an array type of a new length ('hb_codepoint_t[N]'):
+    the very type that parsing its name gives, made without parsing (which takes milliseconds)."""
+    import cffi
+    from weasyprint.text.ffi import ffi
+
+    render_pdf("<p>Hello, comrades</p>", tmp_path, (tmp_path,))
+    parsed: list[str] = []
+    parse = ffi._parser.parse_type
+    monkeypatch.setattr(ffi._parser, "parse_type", lambda name: parsed.append(name) or parse(name))
+    made = ffi.typeof("hb_codepoint_t[98765]")
+    assert made is cffi.FFI().typeof("uint32_t[98765]")
+    assert ffi.new("hb_codepoint_t[3]", [7, 8, 9])[2] == 9
+    assert "hb_codepoint_t[98765]" not in parsed
+    assert ffi.typeof("unsigned short *") and parsed[-1] == "unsigned short *"  # other types are parsed
+    with pytest.raises(cffi.CDefError):
+        ffi.typeof("no_such_type[2]")
+    assert any(re.fullmatch(r"hb_codepoint_t\[\d+\]", name) for name in ffi._parsed_types)
+
+
 def test_pdf_streams_are_deflated_at_zlib_s_default_level(tmp_path: Path) -> None:
     """Level 6, not the 9 that pydyf asks for: rendering is a tenth faster, the PDF about 1% larger."""
     pdf, _ = render_pdf("<p>Hello, comrades</p>" * 40, tmp_path, (tmp_path,))
