@@ -60,15 +60,37 @@ class Info:
     created: str | None  # PDF date string, D:YYYYMMDDHHmmSSZ
 
 
-def assemble(pieces: Sequence[Piece], info: Info) -> tuple[bytes, PdfWriter]:
+class Readers:
+    """Rendered PDFs read ahead of assembly, while the workers render the rest, each to be assembled once."""
+
+    def __init__(self) -> None:
+        self._read: dict[bytes, PdfReader] = {}
+
+    def add(self, pdf: bytes) -> None:
+        """Read ``pdf`` now, every object in it: what assembling it takes then is copying them (a third)."""
+        reader = PdfReader(BytesIO(pdf))
+        size: Any = reader.trailer["/Size"]
+        for number in range(1, int(size)):
+            reader.get_object(number)
+        self._read[pdf] = reader
+
+    def take(self, pdf: bytes) -> PdfReader:
+        """A reader of ``pdf``: the one read ahead, unless taken before, or one that reads it as it goes."""
+        reader = self._read.pop(pdf, None)
+        return PdfReader(BytesIO(pdf)) if reader is None else reader
+
+
+def assemble(pieces: Sequence[Piece], info: Info, ahead: Readers | None = None) -> tuple[bytes, PdfWriter]:
     """The reader PDF: every piece's printed pages in order, numbered from the cover as page 1; and the
-    document it was written from, to impose without reading the PDF back.
+    document it was written from, to impose without reading the PDF back. Pieces are read from ``ahead``
+    where it has them.
 
     Left pages get the edition's running head instead of their own, and a page number in the outer corner;
     right pages keep the running head of their section, and get a page number.
     """
     writer = PdfWriter()
-    readers = [PdfReader(BytesIO(piece.rendered.pdf)) for piece in pieces]
+    ahead = ahead or Readers()
+    readers = [ahead.take(piece.rendered.pdf) for piece in pieces]
     cover = readers[0].pages[pieces[0].pages:]
     edition = form_xobject(writer, cover[0])
     folios = (_Folios(writer, cover[1], right=False), _Folios(writer, cover[2], right=True))

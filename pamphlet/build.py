@@ -12,7 +12,7 @@ from typing import Any
 
 from pypdf import PdfWriter
 
-from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
+from pamphlet.assemble import COVER_STAMPS, Info, Piece, Readers, assemble
 from pamphlet.bundled import FONTS, PARTIALS
 from pamphlet.context import context, source_date
 from pamphlet.errors import RenderError, problems_error
@@ -84,9 +84,16 @@ def build_many(manifest_paths: Sequence[Path], out_dir: Path, strict: bool, rend
     started = time.perf_counter()
     plans = [_plan(path) for path in manifest_paths]
     jobs = [_jobs(plan) for plan in plans]
-    done = iter(renderer.run([job for mine in jobs for job in mine]))
+    split = [plan.layout.split for plan, mine in zip(plans, jobs, strict=True) for _ in mine]
+    ahead = Readers()  # the parts to assemble, read while the workers render
+
+    def arrived(index: int, rendered: Rendered) -> None:
+        if split[index]:
+            ahead.add(rendered.pdf)
+
+    done = iter(renderer.run([job for mine in jobs for job in mine], arrived))
     parts = [[next(done) for _ in mine] for mine in jobs]
-    return [_finish(plan, _fit_contents(plan, mine, renderer), out_dir, strict, started)
+    return [_finish(plan, _fit_contents(plan, mine, renderer), out_dir, strict, started, ahead)
             for plan, mine in zip(plans, parts, strict=True)]
 
 
@@ -201,14 +208,15 @@ def _entries(plan: _Plan, numbers: Sequence[int] | None, digits: Sequence[int] =
     return [{"title": t, "byline": b, "page": p} for (t, b), p in zip(titles, pages, strict=True)]
 
 
-def _finish(plan: _Plan, parts: list[Rendered], out_dir: Path, strict: bool, started: float) -> BuildResult:
+def _finish(plan: _Plan, parts: list[Rendered], out_dir: Path, strict: bool, started: float,
+            ahead: Readers) -> BuildResult:
     manifest, layout = plan.manifest, plan.layout
     source: bytes | PdfWriter  # what to impose: the reader PDF, or the document it was written from
     if layout.split:
         pieces = _pieces(plan, parts)
         when = source_date()
         created = when.strftime("D:%Y%m%d%H%M%SZ") if when else None
-        pdf, source = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, created))
+        pdf, source = assemble(pieces, Info(manifest.title, manifest.organisation, manifest.language, created), ahead)
         size, shrunk = plan.context["body_size"], False
     else:
         (rendered,) = parts

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import shutil
 import signal
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -20,6 +22,7 @@ from pamphlet.errors import PamphletError, RenderError
 from pamphlet.render import Job, Rendered, render, warm_up
 
 Progress = Callable[[int, int], None]  # (rendered so far, to render in all)
+Arrived = Callable[[int, Rendered], None]  # (the job's place in the run, its rendering)
 
 
 def default_jobs() -> int:
@@ -72,8 +75,9 @@ class Renderer:
             shutil.rmtree(self._scratch, ignore_errors=True)
         self._workers, self._scratch = [], None
 
-    def run(self, jobs: list[Job]) -> list[Rendered]:
-        """The rendering of every job, in order."""
+    def run(self, jobs: list[Job], arrived: Arrived | None = None) -> list[Rendered]:
+        """The rendering of every job, in order. ``arrived`` is told of each as soon as this process has it:
+        of those the cache has while the workers render the rest, whenever none has an answer waiting."""
         inputs = {roots: cache.fingerprint(roots) for roots in {job.roots for job in jobs}} if self.cache_dir else {}
         keys = [cache.key(job, inputs[job.roots]) for job in jobs] if self.cache_dir else []
         found: dict[int, Rendered] = {}
@@ -83,20 +87,28 @@ class Renderer:
                     found[index] = hit
         todo = [i for i in range(len(jobs)) if i not in found]
         todo.sort(key=lambda i: -sum(map(len, jobs[i].htmls)))  # longest first: the workers finish together
-        for done, (index, rendered) in enumerate(self._render(jobs, todo), 1):
+        meanwhile: deque[Callable[[], None]] = deque(functools.partial(arrived, *hit) for hit in found.items()
+                                                     if arrived)
+        for done, (index, rendered) in enumerate(self._render(jobs, todo, meanwhile), 1):
             found[index] = rendered
             if self.cache_dir:
                 cache.store(self.cache_dir, keys[index], rendered)
+            if arrived:
+                arrived(index, rendered)
             if self.progress:
                 self.progress(done, len(todo))
         return [found[i] for i in range(len(jobs))]
 
-    def _render(self, jobs: list[Job], todo: list[int]) -> Iterator[tuple[int, Rendered]]:
+    def _render(self, jobs: list[Job], todo: list[int], meanwhile: deque[Callable[[], None]]
+                ) -> Iterator[tuple[int, Rendered]]:
         """Each job of ``todo`` rendered, as it is done: in this process, or on the workers, each sent its next
-        job before this one is handed on, so that none waits while this process stores it."""
+        job before this one is handed on, so that none waits while this process stores it. Each call of
+        ``meanwhile`` is made while no worker has an answer waiting (at the latest once all have answered)."""
         if not self._pooled:
             cache.hyphenation(self.cache_dir)
             yield from ((index, render(jobs[index])) for index in todo)
+            while meanwhile:
+                meanwhile.popleft()()
             return
         self._start()  # again, if a failed run stopped them
         waiting = iter(todo)
@@ -110,9 +122,12 @@ class Renderer:
         try:
             for worker in self._workers:
                 give(worker)
-            while busy:
-                ready: Any = wait(list(busy))[0]
-                worker, index = busy.pop(ready)
+            while busy or meanwhile:
+                ready: Any = wait(list(busy), 0 if meanwhile else None)
+                if not ready:
+                    meanwhile.popleft()()
+                    continue
+                worker, index = busy.pop(ready[0])
                 rendered = worker.result()
                 give(worker)
                 yield index, rendered

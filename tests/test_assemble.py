@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pamphlet.assemble import COVER_STAMPS, Info, Piece, assemble
+import pamphlet.assemble
+from pamphlet.assemble import COVER_STAMPS, Info, Piece, Readers, assemble
 from pamphlet.build import BuildResult, build
 from pamphlet.bundled import FONTS
 from pamphlet.errors import RenderError
@@ -260,6 +261,23 @@ def test_assemble_is_deterministic(tmp_path: Path) -> None:
     info = Info("T", None, "en", None)
     assert assemble(pieces, info)[0] == assemble(pieces, info)[0]
     assert "/Author" not in PdfReader(BytesIO(assemble(pieces, info)[0])).metadata
+
+
+def test_pieces_read_ahead_are_assembled_once_each_to_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assembling changes what it reads (heads dropped, numbers filled in): a reader read ahead serves one
+    assembly, and the next reads the piece afresh."""
+    lines = ["Alpha", "<n>000", "Beta", "<n>000", "Gamma", "<n>000"]
+    pieces = [cover(), contents(lines), body(3, 4, {0: "Alpha", 2: "Beta"}), back()]
+    info = Info("T", None, "en", None)
+    expected = assemble(pieces, info)[0]
+    ahead = Readers()
+    for piece in pieces:
+        ahead.add(piece.rendered.pdf)
+    made: list[bytes] = []
+    reader = pamphlet.assemble.PdfReader
+    monkeypatch.setattr(pamphlet.assemble, "PdfReader", lambda stream: made.append(stream.getvalue()) or reader(stream))
+    assert assemble(pieces, info, ahead)[0] == expected and made == []
+    assert assemble(pieces, info, ahead)[0] == expected and made == [piece.rendered.pdf for piece in pieces]
 
 
 def test_the_document_imposes_as_its_pdf_does() -> None:

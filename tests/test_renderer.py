@@ -180,6 +180,28 @@ def test_progress_counts_every_render_up_to_the_total(tmp_path: Path, workers: i
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("isolated", [False, True])
+def test_arrived_is_told_of_every_rendering_once(tmp_path: Path, workers: int, isolated: bool) -> None:
+    jobs = make_jobs(tmp_path, 5)
+    told: list[tuple[int, Rendered]] = []
+    with Renderer(workers, tmp_path / "cache", isolated=isolated) as renderer:
+        renderer.run(jobs[:2])
+        results = renderer.run(jobs, lambda index, rendered: told.append((index, rendered)))  # two are cached
+    assert sorted(index for index, _ in told) == [0, 1, 2, 3, 4]
+    assert all(rendered is results[index] for index, rendered in told)
+
+
+def test_arrived_is_told_of_cached_renderings_while_the_worker_renders(tmp_path: Path) -> None:
+    """The worker has its job before this process reads the cached parts: they are told first."""
+    jobs = make_jobs(tmp_path, 3)
+    told: list[int] = []
+    with Renderer(1, tmp_path / "cache", isolated=True) as renderer:
+        renderer.run([jobs[0], jobs[2]])
+        renderer.run(jobs, lambda index, rendered: told.append(index))
+    assert told == [0, 2, 1]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_job_raises_a_render_error(tmp_path: Path, workers: int) -> None:
     jobs = make_jobs(tmp_path, 3)
     jobs[1] = Job(("<p>x</p>",), jobs[1].base, jobs[1].roots, stylesheets=(jobs[1].base / "missing.css",))
