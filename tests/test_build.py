@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import os
@@ -162,6 +163,21 @@ def test_a_guess_of_the_contents_digits_too_low_renders_it_again_to_the_same_byt
     wrong = build(EXAMPLES / "ilps.yaml", tmp_path / "wrong")
     assert len(rendered) == 2  # the guess, then the digits the numbers need
     assert wrong.reader.read_bytes() == right.reader.read_bytes()
+
+
+def test_assembling_and_imposing_run_with_the_garbage_collector_off_and_leave_it_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    impose = pamphlet.build.impose
+    monkeypatch.setattr(pamphlet.build, "impose", lambda *args: seen.append(gc.isenabled()) or impose(*args))
+    build(EXAMPLES / "anti-war.yaml", tmp_path)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        build(EXAMPLES / "anti-war.yaml", tmp_path)
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_the_same_project_in_another_folder_gives_the_same_bytes(tmp_path: Path) -> None:

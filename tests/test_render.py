@@ -153,6 +153,18 @@ def test_pdf_streams_are_deflated_at_zlib_s_default_level(tmp_path: Path) -> Non
     assert any(zlib.compress(o.get_data(), 6) != zlib.compress(o.get_data(), 9) for o in deflated), "levels differ"
 
 
+def test_the_warm_up_leaves_what_the_process_holds_out_of_later_garbage_collections() -> None:
+    script = """
+import gc
+from pamphlet.render import warm_up
+before = gc.get_freeze_count()
+warm_up()
+print(before, gc.get_freeze_count() > 10_000, len(gc.get_objects()) < 1_000)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["0", "True", "True"], done.stderr
+
+
 def test_the_warm_up_sets_a_line_in_every_bundled_face_without_a_warning() -> None:
     """What a process loads before its first job: each of the twelve faces that fonts.css declares."""
     rendered = render(Job((_WARM_UP,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",)))

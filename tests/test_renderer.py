@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
@@ -243,6 +244,27 @@ def test_workers_that_cannot_start_fail_every_run_with_the_reason(tmp_path: Path
         for _ in range(2):
             with pytest.raises(RenderError, match=re.escape("OSError: cannot load library 'libpango-1.0-0'")):
                 renderer.run(make_jobs(tmp_path, 3))
+
+
+def test_workers_warm_up_with_the_garbage_collector_off_and_render_with_it_on(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    warm_up = pamphlet.renderer.warm_up
+
+    def warming() -> None:
+        if not (first := tmp_path / f"warm-{os.getpid()}").exists():
+            first.write_text(str(gc.isenabled()))
+        warm_up()
+
+    def rendering(job: Job) -> Rendered:
+        (tmp_path / f"job-{os.getpid()}-{hash(job.htmls[0])}").write_text(str(gc.isenabled()))
+        return render(job)
+
+    monkeypatch.setattr(pamphlet.renderer, "warm_up", warming)  # before the workers are forked
+    monkeypatch.setattr(pamphlet.renderer, "render", rendering)
+    with Renderer(2) as renderer:
+        renderer.run(make_jobs(tmp_path, 4))
+    assert [path.read_text() for path in tmp_path.glob("warm-*")] == ["False", "False"]  # one each
+    assert [path.read_text() for path in tmp_path.glob("job-*")] == ["True"] * 4
 
 
 def test_only_the_first_worker_warms_up_before_it_has_a_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
