@@ -188,21 +188,41 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
+#: A C type named as WeasyPrint names those it asks cffi for: a type by name, pointers to it, or an array of it.
+_C_TYPE = re.compile(r"(\w+(?: \w+)*) ?(\**)(?:\[(\d*)\])?")
+
+
 class _Types(dict[str, Any]):
-    """The table in which a cffi FFI keeps each C type it has parsed, by name, that makes an array type 'T[N]'
-    without parsing it: WeasyPrint asks for one of a new length for each font of each PDF it writes, and
-    parsing one takes 2 to 5 ms (cffi reads every type the FFI knows again first), a fortieth of all rendering."""
+    """The table in which a cffi FFI keeps each C type it has parsed, by name, that makes a pointer or an array of
+    a primitive or typedef'd type as its parser would, without parsing the name. Parsing one took 2 to 5 ms (cffi
+    reads every type the FFI knows first): a process's first render asks for about ten, and then each PDF written
+    asks for arrays of new lengths, one a font (a fortieth of all rendering)."""
 
     def __init__(self, ffi: Any, parsed: dict[str, Any]) -> None:
         super().__init__(parsed)
         self.ffi = ffi
 
     def __missing__(self, name: str) -> Any:
-        if not isinstance(name, str) or not (array := re.fullmatch(r"(\w+)\[(\d+)\]", name)):
+        from cffi import model
+
+        match = _C_TYPE.fullmatch(name) if isinstance(name, str) else None
+        if match is None:
             raise KeyError(name)
-        pointer = self.ffi.typeof(f"{array[1]} *")
-        self[name] = made = (self.ffi._backend.new_array_type(pointer, int(array[2])), False)  # not a function
-        return made
+        base, stars, length = match.groups()
+        typedef, quals = self.ffi._parser._declarations.get(f"typedef {base}", (None, 0))
+        if base in model.PrimitiveType.ALL_PRIMITIVE_TYPES:
+            made = model.PrimitiveType(base)
+        elif isinstance(typedef, model.BaseTypeByIdentity) and not quals and not typedef.is_raw_function:
+            made = typedef
+        else:
+            raise KeyError(name)  # cffi parses it
+        for _ in stars:
+            made = model.PointerType(made)
+        if length is not None:
+            made = model.ArrayType(made, int(length) if length else None)
+        with self.ffi._lock:
+            self[name] = found = (self.ffi._get_cached_btype(made), False)  # False: not a function
+        return found
 
 
 #: What WeasyPrint takes from fontTools but calls only for fonts that pamphlet does not bundle (variable ones),

@@ -122,25 +122,34 @@ except ValueError as err:
     assert done.stdout.splitlines() == ["Hello, comrades", "Missing required table fvar"], done.stderr
 
 
-def test_array_types_that_weasyprint_asks_for_are_made_without_parsing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """For each font of each PDF, WeasyPrint asks cffi for an array type of a new length ('hb_codepoint_t[N]'):
-    the very type that parsing its name gives, made without parsing (which takes milliseconds)."""
-    import cffi
+#: The C types WeasyPrint asks cffi for by name (and an array of each new length, for each font of each PDF).
+WEASYPRINT_TYPES = ["PangoRectangle *", "unsigned int *", "PangoFcFontMap *", "hb_tag_t[100]", "char[]", "char[4]",
+                    "PangoLogAttr[]", "FcResult *", "FcChar8 **", "hb_codepoint_t[98765]", "unsigned short *"]
+
+
+@pytest.mark.parametrize("name", WEASYPRINT_TYPES)
+def test_c_types_that_weasyprint_asks_for_are_made_as_parsed_without_parsing(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.text.ffi import ffi
+
+    render_pdf("<p>Hello, comrades</p>", tmp_path, (tmp_path,))  # WeasyPrint loaded, its table of types in place
+    with ffi._lock:
+        parsed = ffi._get_cached_btype(ffi._parser.parse_type(name))
+    monkeypatch.setattr(ffi._parser, "parse_type", lambda name: pytest.fail(f"parsed {name}"))
+    assert ffi._parsed_types.__missing__(name) == (parsed, False)
+    assert ffi.typeof(name) is parsed
+
+
+@pytest.mark.parametrize("name", ["const char *", "void *", "struct _PangoRectangle *", "int (*)(int)"])
+def test_other_c_types_are_parsed(name: str, tmp_path: Path) -> None:
     from weasyprint.text.ffi import ffi
 
     render_pdf("<p>Hello, comrades</p>", tmp_path, (tmp_path,))
-    parsed: list[str] = []
-    parse = ffi._parser.parse_type
-    monkeypatch.setattr(ffi._parser, "parse_type", lambda name: parsed.append(name) or parse(name))
-    made = ffi.typeof("hb_codepoint_t[98765]")
-    assert made is cffi.FFI().typeof("uint32_t[98765]")
-    assert ffi.new("hb_codepoint_t[3]", [7, 8, 9])[2] == 9
-    assert "hb_codepoint_t[98765]" not in parsed
-    assert ffi.typeof("unsigned short *") and parsed[-1] == "unsigned short *"  # other types are parsed
-    with pytest.raises(cffi.CDefError):
-        ffi.typeof("no_such_type[2]")
-    assert any(re.fullmatch(r"hb_codepoint_t\[\d+\]", name) for name in ffi._parsed_types)
+    with pytest.raises(KeyError):
+        ffi._parsed_types.__missing__(name)
+    made = ffi.typeof(name)
+    with ffi._lock:
+        assert made is ffi._get_cached_btype(ffi._parser.parse_type(name))
 
 
 def test_pdf_streams_are_deflated_at_zlib_s_default_level(tmp_path: Path) -> None:
