@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
 from pamphlet.bundled import FONTS
-from pamphlet.render import _WARM_UP, Job, render
+from pamphlet.render import Job, render
 from tests.conftest import pdftotext, render_pdf, words
 
 PNG = (
@@ -174,9 +174,17 @@ print(before, gc.get_freeze_count() > 10_000, len(gc.get_objects()) < 1_000)
     assert done.stdout.split() == ["0", "True", "True"], done.stderr
 
 
-def test_the_warm_up_sets_a_line_in_every_bundled_face_without_a_warning() -> None:
-    """What a process loads before its first job: each of the twelve faces that fonts.css declares."""
-    rendered = render(Job((_WARM_UP,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",)))
+#: A line in every bundled face.
+EVERY_FACE = "".join(
+    f'<p style="font: {style} 10pt {family}">Organise, agitate, educate</p>'
+    for family in ("'Pamphlet Serif'", "'Pamphlet Sans'", "'Pamphlet Arabic'")
+    for style in ("normal", "bold", "italic", "italic bold")
+)
+
+
+def test_every_bundled_face_sets_a_line_without_a_warning() -> None:
+    """Each of the twelve faces that fonts.css declares."""
+    rendered = render(Job((EVERY_FACE,), FONTS, (FONTS,), stylesheets=(FONTS / "fonts.css",)))
     reader = PdfReader(BytesIO(rendered.pdf))
     fonts = {str(font["/BaseFont"]).split("+")[-1] for font in reader.pages[0]["/Resources"]["/Font"].values()}
     families = set(re.findall(r'font-family: "Pamphlet (\w+)"', (FONTS / "fonts.css").read_text(encoding="utf-8")))

@@ -26,6 +26,7 @@ import pamphlet.render
 import pamphlet.renderer
 from pamphlet import cache
 from pamphlet.build import build
+from pamphlet.bundled import FONTS
 from pamphlet.errors import RenderError
 from pamphlet.render import Job, Rendered, render
 from pamphlet.renderer import Renderer
@@ -156,6 +157,21 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path: Path) -> None:
         again = two.run(jobs)  # the warm pool is reused
     assert [r.pdf for r in pooled] == [r.pdf for r in alone] == [r.pdf for r in again]
     assert pooled == alone
+
+
+def test_what_a_worker_rendered_before_never_shows_in_the_bytes(tmp_path: Path) -> None:
+    """Each job sets text in faces of its own, so a worker has loaded different faces before each."""
+    root = tmp_path / "root"
+    root.mkdir()
+    faces = ["'Pamphlet Serif'", "italic 'Pamphlet Sans'", "bold 'Pamphlet Arabic'", "bold italic 'Pamphlet Serif'"]
+    jobs = [Job((f'<p style="font: 10pt {face}">Organise, agitate, educate: {face}</p>',), root, (root, FONTS),
+                stylesheets=(FONTS / "fonts.css",)) for face in faces]
+    renderings = []
+    for order in (jobs, jobs[::-1], jobs[1::2] + jobs[::2]):
+        with Renderer(1, isolated=True) as renderer:
+            done = {job: renderer.run([job])[0].pdf for job in order}
+        renderings.append([done[job] for job in jobs])
+    assert renderings[0] == renderings[1] == renderings[2]
 
 
 def test_isolated_renders_one_worker_s_jobs_in_another_process_with_the_same_bytes(tmp_path: Path,
