@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import json
 import os
 from pathlib import Path
 
-from pamphlet.errors import OutputError
+from pamphlet.errors import OutputError, RenderError
 from pamphlet.output import write_atomically
 from pamphlet.render import Job, Rendered
 
@@ -77,13 +78,20 @@ def store(where: Path, digest: str, rendered: Rendered) -> None:
 
 @functools.cache
 def _code() -> bytes:
-    """The source of pamphlet and the version of WeasyPrint, so that new code never reads old results."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(f"weasyprint {version('weasyprint')} pydyf {version('pydyf')}".encode())
-    for path in sorted(_PACKAGE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    """The source of pamphlet, and the modules of WeasyPrint and pydyf that state their versions (found, not
+    imported: asking importlib.metadata took 20 ms), so that new code never reads old results."""
+    digest = hashlib.sha256()
+    for path in (*sorted(_PACKAGE.glob("*.py")), *(_origin(name) for name in ("weasyprint", "pydyf"))):
+        digest.update(f"{path.parent.name}/{path.name}\0".encode() + path.read_bytes())
     return digest.digest()
+
+
+def _origin(package: str) -> Path:
+    """The ``__init__.py`` of ``package``, which says its version."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise RenderError(f"{package} is not installed; pamphlet needs it to render")
+    return Path(spec.origin)
 
 
 @functools.cache

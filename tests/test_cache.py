@@ -149,6 +149,23 @@ def test_the_code_digest_follows_the_package_source(tmp_path: Path, monkeypatch:
     assert cache._code.__wrapped__() != before  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("package", ["weasyprint", "pydyf"])
+def test_the_code_digest_follows_the_version_of_weasyprint_and_pydyf(package: str, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib.metadata import version
+
+    stated = cache._origin(package).read_text(encoding="utf-8")
+    assert f"__version__ = '{version(package)}'" in stated
+    origin = tmp_path / package / "__init__.py"
+    origin.parent.mkdir()
+    origin.write_text(stated)
+    real = cache._origin
+    monkeypatch.setattr(cache, "_origin", lambda name: origin if name == package else real(name))
+    before = cache._code.__wrapped__()  # type: ignore[attr-defined]
+    origin.write_text(stated.replace(f"'{version(package)}'", "'999.0'"))
+    assert cache._code.__wrapped__() != before  # type: ignore[attr-defined]
+
+
 # Store and load
 
 
