@@ -163,9 +163,10 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
+@functools.cache
 def _weasyprint() -> Any:
-    """The weasyprint module, imported lightly (see ``_lightly``) when it can be, else the usual way.
-    A RenderError if it cannot load at all."""
+    """The weasyprint module, imported lightly (see ``_lightly``) when it can be, else the usual way, and set up
+    (once) to compress at zlib's default level and make cffi types fast. A RenderError if it cannot load at all."""
     if "weasyprint" not in sys.modules:
         with _lightly():
             import weasyprint
